@@ -1,0 +1,100 @@
+"""Pure functions between character spans, words, IOB2 tags and token windows.
+
+A "word" is one pre-tokenized word of the fast tokenizer (its sub-tokens share a word id). Labels
+live on words: the first sub-token of a word carries the word's tag, the others are ignored by the
+loss. Offsets are always character offsets into the original document text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+CharSpan = tuple[int, int]
+LabeledSpan = tuple[str, int, int]  # (label, start, end)
+
+
+def group_words(offsets: Sequence[CharSpan], word_ids: Sequence[int | None]) -> tuple[list[CharSpan], list[int]]:
+    """Character span and first token index of every word, from a fast tokenizer's encoding."""
+    words: list[CharSpan] = []
+    first: list[int] = []
+    last_id: int | None = None
+    for i, (wid, (start, end)) in enumerate(zip(word_ids, offsets)):
+        if wid is None or start == end:
+            continue
+        if wid != last_id:
+            words.append((start, end))
+            first.append(i)
+            last_id = wid
+        else:
+            words[-1] = (words[-1][0], end)
+    return words, first
+
+
+def spans_to_tags(words: Sequence[CharSpan], spans: Sequence[LabeledSpan]) -> list[str]:
+    """IOB2 tags of words. A word belongs to a span when their characters overlap, so a span that
+    starts or ends inside a word snaps outward to the word; a word already taken keeps its span."""
+    tags = ["O"] * len(words)
+    for label, start, end in sorted(spans, key=lambda s: (s[1], s[2])):
+        inside = [i for i, (ws, we) in enumerate(words) if ws < end and we > start and tags[i] == "O"]
+        for k, i in enumerate(inside):
+            # A gap inside the span (a word taken by another span) restarts it with B.
+            begins = k == 0 or inside[k - 1] != i - 1
+            tags[i] = f"{'B' if begins else 'I'}-{label}"
+    return tags
+
+
+def tags_to_spans(words: Sequence[CharSpan], tags: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """Decode IOB2 tags to (label, char_start, char_end, first_word, last_word_exclusive).
+    An I- tag that does not continue a span of its label starts one (lenient, like seqeval)."""
+    spans: list[tuple[str, int, int, int, int]] = []
+    current: list | None = None
+    for i, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "I" and current is not None and current[0] == label and current[4] == i:
+            current[2] = words[i][1]
+            current[4] = i + 1
+            continue
+        if current is not None:
+            spans.append(tuple(current))
+            current = None
+        if prefix in ("B", "I"):
+            current = [label, words[i][0], words[i][1], i, i + 1]
+    if current is not None:
+        spans.append(tuple(current))
+    return spans
+
+
+def sliding_windows(n: int, size: int, stride: int) -> list[tuple[int, int]]:
+    """Token windows [start, end) of at most `size` covering 0..n; consecutive windows share
+    `stride` tokens so that no token is ever cut off from its context."""
+    if n <= size:
+        return [(0, n)]
+    step = max(1, size - stride)
+    out = []
+    start = 0
+    while True:
+        end = min(start + size, n)
+        out.append((start, end))
+        if end == n:
+            return out
+        start += step
+
+
+def centered_window(n: int, lo: int, hi: int, size: int) -> tuple[int, int]:
+    """A window of at most `size` tokens containing [lo, hi), as centred on it as the text allows."""
+    if n <= size:
+        return 0, n
+    start = max(0, min((lo + hi) // 2 - size // 2, n - size))
+    start = min(start, lo)
+    return start, min(n, max(start + size, hi))
+
+
+def best_window(windows: Sequence[tuple[int, int]], i: int) -> int:
+    """Index of the window in which token i has the most context on its nearer side."""
+    best, best_margin = -1, -1
+    for k, (start, end) in enumerate(windows):
+        if start <= i < end:
+            margin = min(i - start, end - 1 - i)
+            if margin > best_margin:
+                best, best_margin = k, margin
+    return best

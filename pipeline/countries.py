@@ -1,0 +1,61 @@
+"""ISO 3166 alpha-3 codes for affiliations ("Chinese", "US", "Kremlin" -> CHN, USA, RUS)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import countryinfo
+
+# Seats of government used as metonyms; country libraries list capitals and demonyms, not these.
+_SEATS = {"kremlin": "RUS", "white house": "USA", "pentagon": "USA", "state department": "USA",
+          "downing street": "GBR", "elysee": "FRA", "élysée": "FRA", "zhongnanhai": "CHN",
+          "quai d'orsay": "FRA", "foggy bottom": "USA", "blue house": "KOR", "chancellery": "DEU"}
+# Short forms news uses that the library's alternative spellings lack.
+_SHORT = {"us": "USA", "u.s.": "USA", "u.s": "USA", "america": "USA", "uk": "GBR", "u.k.": "GBR",
+          "britain": "GBR", "sino": "CHN", "prc": "CHN", "dprk": "PRK", "rok": "KOR", "uae": "ARE"}
+
+
+@lru_cache(maxsize=1)
+def _index() -> list[tuple[re.Pattern, str]]:
+    names: dict[str, str] = {}
+    first_words: dict[str, set[str]] = {}
+    infos = [c.info() for c in countryinfo.all_countries()]
+    # Most populous first: "Indian" is India's demonym before the Indian Ocean Territory's.
+    for info in sorted(infos, key=lambda i: -(i.get("population") or 0)):
+        code = (info.get("ISO") or {}).get("alpha3")
+        if not code:
+            continue
+        capital = info.get("capital") or ""
+        capital = capital[0] if isinstance(capital, list) and capital else str(capital or "")
+        forms = [info.get("name"), info.get("demonym"), capital, capital.split(" D.C.")[0]]
+        forms += [a for a in info.get("altSpellings") or [] if len(a) > 3]
+        for form in forms:
+            if form and len(form) > 2:
+                names.setdefault(form.lower(), code)
+        name = (info.get("name") or "").lower()
+        # "Saudi" for Saudi Arabia, "Philippine" for the Philippines, when unambiguous.
+        for stem in {name.split()[0] if " " in name else "", name[:-1] if name.endswith("s") else ""}:
+            if len(stem) >= 5:
+                first_words.setdefault(stem, set()).add(code)
+    for stem, codes in first_words.items():
+        if len(codes) == 1:
+            names.setdefault(stem, codes.pop())
+    names.update(_SEATS)
+    # Longest names first, so "South Korean" wins over "Korean", "Niger" never matches "Nigerian".
+    ordered = sorted(names.items(), key=lambda kv: -len(kv[0]))
+    return [(re.compile(rf"(?<![\w.]){re.escape(k)}(?![\w])", re.I), v) for k, v in ordered]
+
+
+def country_code(text: str | None) -> str | None:
+    """The ISO alpha-3 code of the country a phrase names or implies, or None."""
+    if not text:
+        return None
+    low = text.lower().strip()
+    for token in re.findall(r"[a-z.]+", low):
+        if token in _SHORT:
+            return _SHORT[token]
+    for pattern, code in _index():
+        if pattern.search(low):
+            return code
+    return None

@@ -1,0 +1,200 @@
+"""Evaluation on held-out documents: seqeval span scores and event-level scores, with calibration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from seqeval.metrics import classification_report
+from tqdm.auto import tqdm
+
+from .calibration import expected_calibration_error, reliability_plot
+from .extract import Article, Extractor, decode
+from .features import LABELS, argument_tags, encode, trigger_tags
+from .schema import Document, json_default, write_atomic
+
+EVENT_KEYS = ("event_precision", "event_recall", "event_f1", "participant_precision", "participant_recall",
+              "participant_f1", "status_accuracy", "date_accuracy", "location_accuracy", "exact_event_f1")
+
+
+@dataclass
+class Evaluation:
+    metrics: dict
+    per_label: dict
+    report: str
+    predictions: list[dict]
+    calibration: dict = field(default_factory=dict)
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def _gold_events(doc: Document) -> list[dict]:
+    out = []
+    for ev in doc.events:
+        values = [doc.span(s).value for s in ev.date if doc.span(s).value]
+        out.append({
+            "status": ev.status,
+            "participants": {p: [(m.start, m.end) for m in doc.entity_mentions(p)] for p in ev.participants},
+            "date": values[0] if values else None,
+            "location": [(doc.span(s).start, doc.span(s).end) for s in ev.location],
+            "trigger": doc.span(ev.triggers[0]).start,
+        })
+    return out
+
+
+def _participant_matches(pred: dict, gold: dict) -> list[tuple[int, str]]:
+    """One-to-one (pred participant index, gold entity) pairs whose mentions overlap."""
+    pairs, used = [], set()
+    for i, p in enumerate(pred["participants"]):
+        spans = [(m["start"], m["end"]) for m in p["mentions"]]
+        for g, gspans in gold["participants"].items():
+            if g not in used and any(_overlaps(s, gspans) for s in spans):
+                pairs.append((i, g))
+                used.add(g)
+                break
+    return pairs
+
+
+def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict, dict]:
+    """Event-level metrics. A predicted event matches a gold one when they share at least two
+    participants (by overlapping mentions); matching is one-to-one, best overlap first."""
+    c = dict.fromkeys(("pred", "gold", "match", "p_pred", "p_gold", "p_tp", "status", "date", "loc", "exact"), 0)
+    conf_event: list[tuple[float, bool]] = []
+    conf_part: list[tuple[float, bool]] = []
+    for pred_doc, doc in zip(pred_docs, gold_docs):
+        gold = _gold_events(doc)
+        preds = pred_doc["events"]
+        c["pred"] += len(preds)
+        c["gold"] += len(gold)
+        c["p_pred"] += sum(len(p["participants"]) for p in preds)
+        c["p_gold"] += sum(len(g["participants"]) for g in gold)
+        options = []
+        for i, p in enumerate(preds):
+            for j, g in enumerate(gold):
+                pairs = _participant_matches(p, g)
+                if len(pairs) >= 2:
+                    options.append((len(pairs), p["status"] == g["status"],
+                                    -abs(p["trigger"]["start"] - g["trigger"]), i, j, pairs))
+        options.sort(reverse=True)
+        used_p, used_g, matched = set(), set(), {}
+        for *_, i, j, pairs in options:
+            if i not in used_p and j not in used_g:
+                used_p.add(i)
+                used_g.add(j)
+                matched[i] = (j, pairs)
+        for i, p in enumerate(preds):
+            conf_event.append((p["confidence"], i in matched))
+            good = {k for k, _ in matched[i][1]} if i in matched else set()
+            conf_part += [(q["confidence"], k in good) for k, q in enumerate(p["participants"])]
+        for i, (j, pairs) in matched.items():
+            p, g = preds[i], gold[j]
+            c["match"] += 1
+            c["p_tp"] += len(pairs)
+            status_ok = p["status"] == g["status"]
+            date_ok = (p["date"] or {}).get("value") == g["date"]
+            c["status"] += status_ok
+            c["date"] += date_ok
+            loc = p["location"]
+            c["loc"] += (not g["location"] and loc is None) or (
+                loc is not None and _overlaps((loc["start"], loc["end"]), g["location"]))
+            complete = len(pairs) == len(g["participants"]) == len(p["participants"])
+            c["exact"] += complete and status_ok and date_ok
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def ratio(a: int, b: int) -> float:
+        return a / b if b else 0.0
+
+    m = {"events_gold": c["gold"], "events_predicted": c["pred"], "events_matched": c["match"]}
+    m["event_precision"], m["event_recall"] = ratio(c["match"], c["pred"]), ratio(c["match"], c["gold"])
+    m["event_f1"] = f1(m["event_precision"], m["event_recall"])
+    m["participant_precision"], m["participant_recall"] = ratio(c["p_tp"], c["p_pred"]), ratio(c["p_tp"], c["p_gold"])
+    m["participant_f1"] = f1(m["participant_precision"], m["participant_recall"])
+    m["status_accuracy"] = ratio(c["status"], c["match"])
+    m["date_accuracy"] = ratio(c["date"], c["match"])
+    m["location_accuracy"] = ratio(c["loc"], c["match"])
+    m["exact_event_f1"] = f1(ratio(c["exact"], c["pred"]), ratio(c["exact"], c["gold"]))
+    return m, {"event": conf_event, "participant": conf_part}
+
+
+def tag_sequences(extractor: Extractor, docs: list[Document]) -> tuple[list[list[str]], list[list[str]]]:
+    """Gold and predicted IOB2 word tags: one trigger sequence per document and one argument
+    sequence per gold trigger mention (arguments scored given the gold trigger)."""
+    gold, pred = [], []
+    tok = extractor.tokenizer
+    encs = [encode(d.text, tok) for d in docs]
+    for d, enc, probs in zip(docs, encs, extractor.trigger_probs(encs)):
+        gold.append(trigger_tags(d, enc))
+        pred.append([LABELS[i] for i in probs.argmax(axis=1)])
+        for k, ev in enumerate(d.events):
+            tags = argument_tags(d, enc, k)
+            spans = [(d.span(s).start, d.span(s).end) for s in ev.triggers]
+            for p in extractor.argument_probs(enc, spans):
+                gold.append(tags)
+                pred.append([LABELS[i] for i in p.argmax(axis=1)])
+    return gold, pred
+
+
+def evaluate_documents(extractor: Extractor, docs: list[Document], progress: bool = True) -> Evaluation:
+    gold_tags, pred_tags = tag_sequences(extractor, docs)
+    per_label = classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0)
+    report = classification_report(gold_tags, pred_tags, digits=3, zero_division=0)
+    articles = [Article(d.id, d.text) for d in docs]
+    preds = list(tqdm(extractor.predict(articles), total=len(articles), desc="evaluate", disable=not progress,
+                      leave=False))
+    metrics, conf = event_scores(preds, docs)
+    micro = per_label.get("micro avg", {})
+    metrics.update({"entity_precision": micro.get("precision", 0.0), "entity_recall": micro.get("recall", 0.0),
+                    "entity_f1": micro.get("f1-score", 0.0)})
+    for label, row in per_label.items():
+        if "avg" not in label:
+            metrics[f"entity_f1_{label}"] = row["f1-score"]
+    calibration = {}
+    for kind, pairs in conf.items():
+        if pairs:
+            probs, hits = np.array([p for p, _ in pairs]), np.array([h for _, h in pairs], dtype=float)
+            metrics[f"{kind}_ece"] = expected_calibration_error(probs, hits)
+            calibration[kind] = pairs
+    return Evaluation(metrics, per_label, report, preds, calibration)
+
+
+def format_table(metrics: dict, per_label: dict) -> str:
+    lines = [f"{'label':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}"]
+    for label, row in per_label.items():
+        lines.append(f"{label:<16}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1-score']:>10.3f}"
+                     f"{int(row['support']):>9}")
+    lines.append("")
+    for key in EVENT_KEYS + ("event_ece", "participant_ece"):
+        if key in metrics:
+            lines.append(f"{key:<24}{metrics[key]:>8.3f}")
+    lines.append(f"{'events gold/predicted':<24}{metrics['events_gold']:>4}/{metrics['events_predicted']}")
+    return "\n".join(lines)
+
+
+def write_evaluation(ev: Evaluation, out_dir: Path) -> dict[str, Path]:
+    """Metrics JSON, seqeval report, predictions and reliability plot, written atomically."""
+    out_dir = Path(out_dir)
+    paths = {"metrics": out_dir / "metrics.json", "report": out_dir / "classification_report.txt",
+             "predictions": out_dir / "predictions.jsonl"}
+    write_atomic(paths["metrics"], json.dumps({"metrics": ev.metrics, "per_label": ev.per_label}, indent=2, default=json_default))
+    write_atomic(paths["report"], ev.report)
+    write_atomic(paths["predictions"], "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in ev.predictions))
+    if ev.calibration:
+        paths["reliability"] = out_dir / "reliability.png"
+        reliability_plot(ev.calibration, paths["reliability"])
+    return paths
+
+
+def log_evaluation(ev: Evaluation, model_dir: Path, prefix: str = "") -> None:
+    """Log metrics and artifacts to the active MLflow run."""
+    import mlflow
+
+    mlflow.log_metrics({f"{prefix}{k}": float(v) for k, v in ev.metrics.items()})
+    paths = write_evaluation(ev, Path(model_dir) / "evaluation")
+    for p in paths.values():
+        mlflow.log_artifact(str(p), artifact_path="evaluation")

@@ -1,0 +1,250 @@
+"""From tagged spans to meeting events: participants as entities, merged trigger mentions, fields.
+
+Pure functions over `Candidate`s: one per predicted trigger mention, holding the argument spans
+tagged in that trigger's argument window. Nothing here touches the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .countries import country_code
+from .dates import resolve_date
+
+
+@dataclass(frozen=True)
+class PredSpan:
+    label: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class Candidate:
+    trigger: PredSpan  # label is the status
+    args: list[PredSpan] = field(default_factory=list)
+
+
+_HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|sir|dame|madam|mme|m)\.?\s+", re.I)
+_POSSESSIVE = re.compile(r"(['’]s|['’])$")
+_NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Approximate sentence spans: enough to show the evidence of an event."""
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            bounds.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _words(name: str) -> tuple[str, ...]:
+    name = _POSSESSIVE.sub("", _HONORIFIC.sub("", name.strip()))
+    return tuple(w for w in re.findall(r"[\w\-]+", name.lower()) if w not in _NOMINAL)
+
+
+def is_nominal(mention: str) -> bool:
+    first = mention.strip().split()[0].lower() if mention.strip() else ""
+    return first in _NOMINAL or not mention.strip()[:1].isupper()
+
+
+@dataclass
+class _Entity:
+    mentions: list[PredSpan]
+    titles: list[PredSpan] = field(default_factory=list)
+    affiliations: list[PredSpan] = field(default_factory=list)
+
+
+class _Doc:
+    """Entity bookkeeping for one document."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.entities: list[_Entity] = []
+        self.of_mention: dict[tuple[int, int], int] = {}
+
+    def surface(self, s: PredSpan) -> str:
+        return self.text[s.start : s.end]
+
+    def add_proper(self, m: PredSpan) -> None:
+        key = (m.start, m.end)
+        if key in self.of_mention:
+            return
+        words = set(_words(self.surface(m)))
+        matches = [i for i, e in enumerate(self.entities)
+                   if words and any(words <= set(_words(self.surface(x))) or set(_words(self.surface(x))) <= words
+                                    for x in e.mentions if not is_nominal(self.surface(x)))]
+        if matches:
+            # Several people may share a surname: take the one mentioned last before this mention.
+            i = max(matches, key=lambda k: max((x.start for x in self.entities[k].mentions if x.start <= m.start),
+                                               default=-1))
+            self.entities[i].mentions.append(m)
+        else:
+            self.entities.append(_Entity([m]))
+            i = len(self.entities) - 1
+        self.of_mention[key] = i
+
+    def add_nominal(self, m: PredSpan, context: list[int]) -> None:
+        """Resolve "the American envoy" to the one entity of its event whose country or title it
+        names; otherwise it stands for a party of its own."""
+        key = (m.start, m.end)
+        if key in self.of_mention:
+            return
+        words = set(_words(self.surface(m)))
+        code = country_code(self.surface(m))
+        fits = []
+        for i in context:
+            e = self.entities[i]
+            codes = {self.entity_country(i)}
+            titles = {w for t in e.titles for w in _words(self.surface(t))}
+            if (code and code in codes) or (words & titles):
+                fits.append(i)
+        if len(fits) == 1:
+            self.entities[fits[0]].mentions.append(m)
+            self.of_mention[key] = fits[0]
+        else:
+            self.entities.append(_Entity([m]))
+            self.of_mention[key] = len(self.entities) - 1
+
+    def entity_country(self, i: int) -> str | None:
+        e = self.entities[i]
+        for a in sorted(e.affiliations, key=lambda a: a.start):
+            code = country_code(self.surface(a))
+            if code:
+                return code
+        return country_code(self.name(i)) if len(_words(self.name(i))) <= 3 else None
+
+    def name(self, i: int) -> str:
+        e = self.entities[i]
+        proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
+        best = max(proper or e.mentions, key=lambda m: (len(_words(self.surface(m))), -m.start))
+        return _POSSESSIVE.sub("", _HONORIFIC.sub("", self.surface(best))).strip()
+
+    def pick(self, spans: list[PredSpan]) -> str | None:
+        if not spans:
+            return None
+        counts = Counter(self.surface(s) for s in spans)
+        first = {}
+        for s in sorted(spans, key=lambda s: s.start):
+            first.setdefault(self.surface(s), s.start)
+        return max(counts, key=lambda t: (counts[t], -first[t]))
+
+
+def _nearest(target: PredSpan, options: list[PredSpan]) -> PredSpan | None:
+    def gap(p: PredSpan) -> int:
+        return max(p.start - target.end, target.start - p.end, 0)
+    return min(options, key=gap) if options else None
+
+
+def _mention(doc: _Doc, s: PredSpan) -> dict:
+    return {"text": doc.surface(s), "start": s.start, "end": s.end}
+
+
+def assemble(text: str, document_date: str | None, candidates: list[Candidate]) -> list[dict]:
+    """Events of one document in the output contract's shape, in text order."""
+    doc = _Doc(text)
+    participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT"] for c in candidates}
+    for c in candidates:
+        for m in sorted(participants[id(c)], key=lambda m: -len(_words(doc.surface(m)))):
+            if not is_nominal(doc.surface(m)):
+                doc.add_proper(m)
+    for c in candidates:  # titles and affiliations go to the nearest participant of their window
+        for a in c.args:
+            if a.label in ("TITLE", "AFFILIATION"):
+                near = _nearest(a, [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention])
+                if near is not None:
+                    e = doc.entities[doc.of_mention[(near.start, near.end)]]
+                    (e.titles if a.label == "TITLE" else e.affiliations).append(a)
+    for c in candidates:
+        context = sorted({doc.of_mention[(m.start, m.end)] for m in participants[id(c)]
+                          if (m.start, m.end) in doc.of_mention})
+        for m in participants[id(c)]:
+            if is_nominal(doc.surface(m)):
+                doc.add_nominal(m, context)
+
+    groups = _group(doc, candidates, participants)
+    events = [_event(doc, document_date, g, participants) for g in groups]
+    return sorted(events, key=lambda e: e["trigger"]["start"])
+
+
+def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[list[Candidate]]:
+    """Trigger mentions of one meeting become one event: same status, two shared parties (or all
+    of a one-party mention's party), compatible dates. Mentions that name no party are dropped."""
+    def parties(c: Candidate) -> set[int]:
+        return {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
+
+    def day(c: Candidate) -> str | None:
+        dates = [a for a in c.args if a.label == "DATE"]
+        return resolve_date(doc.surface(dates[0]), None, c.trigger.label)["value"] if dates else None
+
+    groups: list[tuple[set[int], set[str], list[Candidate]]] = []
+    for c in sorted(candidates, key=lambda c: (-len(parties(c)), c.trigger.start)):
+        p = parties(c)
+        if not p:
+            continue
+        d = day(c)
+        fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
+                and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0]))
+                and (d is None or not g[1] or d in g[1])]
+        if fits:
+            g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
+            g[0].update(p)
+            if d:
+                g[1].add(d)
+            g[2].append(c)
+        elif len(p) >= 2:
+            groups.append((set(p), {d} if d else set(), [c]))
+    return [g[2] for g in groups]
+
+
+def _event(doc: _Doc, document_date: str | None, group: list[Candidate], participants: dict) -> dict:
+    status = group[0].trigger.label
+    primary = min(group, key=lambda c: c.trigger.start)
+    ids: list[int] = []
+    for c in sorted(group, key=lambda c: c.trigger.start):
+        for m in sorted(participants[id(c)], key=lambda m: m.start):
+            i = doc.of_mention[(m.start, m.end)]
+            if i not in ids:
+                ids.append(i)
+    args = [a for c in group for a in c.args]
+    by_label = {lab: [a for a in args if a.label == lab] for lab in ("DATE", "LOCATION", "TOPIC")}
+    date = None
+    if by_label["DATE"]:
+        resolved = [(resolve_date(doc.surface(d), document_date, status), d) for d in by_label["DATE"]]
+        r, d = max(resolved, key=lambda rd: (rd[0]["value"] is not None, rd[1].score))
+        date = {**r, "start": d.start, "end": d.end}
+    location = max(by_label["LOCATION"], key=lambda s: s.score, default=None)
+    topics, seen = [], set()
+    for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
+        if doc.surface(t).lower() not in seen:
+            seen.add(doc.surface(t).lower())
+            topics.append(_mention(doc, t))
+    people = []
+    for i in ids:
+        e = doc.entities[i]
+        score = max(m.score for m in e.mentions)
+        people.append({"name": doc.name(i), "title": doc.pick(e.titles), "affiliation": doc.pick(e.affiliations),
+                       "country": doc.entity_country(i), "confidence": round(score, 4),
+                       "mentions": [_mention(doc, m) for m in sorted(e.mentions, key=lambda m: m.start)]})
+    trigger_score = max(c.trigger.score for c in group)
+    top = sorted((p["confidence"] for p in people), reverse=True)[:2]
+    confidence = trigger_score * (sum(top) / len(top)) if top else 0.0
+    near = [primary.trigger] + [a for a in primary.args if a.label in ("DATE", "LOCATION", "PARTICIPANT")
+                                and abs(a.start - primary.trigger.start) < 400]
+    lo, hi = min(s.start for s in near), max(s.end for s in near)
+    bounds = sentence_bounds(doc.text)
+    ev_start = max([s for s, e in bounds if s <= lo] or [lo])
+    ev_end = min([e for s, e in bounds if e >= hi] or [hi])
+    return {"type": "meeting", "status": status, "trigger": _mention(doc, primary.trigger),
+            "trigger_mentions": [_mention(doc, c.trigger) for c in sorted(group, key=lambda c: c.trigger.start)],
+            "participants": people, "date": date,
+            "location": _mention(doc, location) if location else None, "topics": topics,
+            "confidence": round(confidence, 4), "evidence": {"start": ev_start, "end": ev_end}}

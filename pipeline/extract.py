@@ -1,0 +1,114 @@
+"""Inference: article text in, meeting events out (the output contract of `predict`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .alignment import best_window, tags_to_spans
+from .events import Candidate, PredSpan, assemble
+from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
+from .modeling import load_trained, pick_device, predict_windows
+from .schema import document_date
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    date: str | None = None  # overrides the text's own date line when given
+
+
+def word_probs(enc: Encoded, windows: list[Window], ranges: list[tuple[int, int]] | None,
+               probs: list[np.ndarray]) -> np.ndarray:
+    """Label probabilities of each word, from the window where its first sub-token has the most
+    context (overlapping windows are merged, never truncated)."""
+    out = np.zeros((len(enc.words), len(LABELS)), dtype=np.float32)
+    out[:, 0] = 1.0
+    where: dict[tuple[int, int], tuple[int, int]] = {}
+    for k, w in enumerate(windows):
+        for pos, word in enumerate(w.word_at):
+            if word is not None:
+                where[(k, word)] = (k, pos)
+    for word, tok in enumerate(enc.word_first_token):
+        k = best_window(ranges, tok) if ranges else 0
+        if (k, word) in where:
+            out[word] = probs[k][where[(k, word)][1]]
+    return out
+
+
+def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
+    """Spans of the given label types, scored by the mean probability of their words' tags."""
+    best = wprobs.argmax(axis=1)
+    tags = [LABELS[i] for i in best]
+    spans = []
+    for label, start, end, w0, w1 in tags_to_spans(enc.words, tags):
+        if label in keep:
+            score = float(np.mean([wprobs[w, best[w]] for w in range(w0, w1)]))
+            spans.append(PredSpan(label, start, end, score))
+    return spans
+
+
+class Extractor:
+    def __init__(self, model, tokenizer, max_length: int, stride: int, event_window: int, batch_size: int = 32):
+        self.model, self.tokenizer = model, tokenizer
+        self.max_length, self.stride, self.event_window = max_length, stride, event_window
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model_dir: Path, device: str = "auto", batch_size: int = 32) -> Extractor:
+        import json
+
+        tokenizer, model = load_trained(model_dir)
+        model.to(pick_device(device))
+        cfg = json.loads((Path(model_dir) / "pipeline_config.json").read_text())["model"]
+        return cls(model, tokenizer, cfg["max_length"], cfg["stride"], cfg["event_window"], batch_size)
+
+    def _run(self, windows: list[Window]) -> list[np.ndarray]:
+        return predict_windows(self.model, self.tokenizer, windows, self.batch_size)
+
+    def trigger_probs(self, encs: list[Encoded]) -> list[np.ndarray]:
+        per_doc = [trigger_windows(e, self.tokenizer, self.max_length, self.stride) for e in encs]
+        flat = self._run([w for ws, _ in per_doc for w in ws])
+        out, k = [], 0
+        for enc, (ws, ranges) in zip(encs, per_doc):
+            out.append(word_probs(enc, ws, ranges, flat[k : k + len(ws)]))
+            k += len(ws)
+        return out
+
+    def argument_probs(self, enc: Encoded, triggers: list[tuple[int, int]]) -> list[np.ndarray]:
+        """Word probabilities of the argument pass for each trigger (character spans)."""
+        windows = [argument_window(enc, self.tokenizer, enc.token_range(s, e), self.event_window)
+                   for s, e in triggers]
+        return [word_probs(enc, [w], None, [p]) for w, p in zip(windows, self._run(windows))]
+
+    def candidates(self, encs: list[Encoded]) -> list[list[Candidate]]:
+        triggers = [decode(e, p, set(STATUS_OF)) for e, p in zip(encs, self.trigger_probs(encs))]
+        out = []
+        for enc, trigs in zip(encs, triggers):
+            probs = self.argument_probs(enc, [(t.start, t.end) for t in trigs]) if trigs else []
+            out.append([Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, set(ARG_TYPES)))
+                        for t, p in zip(trigs, probs)])
+        return out
+
+    def predict(self, articles: Iterable[Article], chunk: int = 16) -> Iterator[dict]:
+        """One output record per article, in input order."""
+        batch: list[Article] = []
+        for art in articles:
+            batch.append(art)
+            if len(batch) == chunk:
+                yield from self._predict_batch(batch)
+                batch = []
+        if batch:
+            yield from self._predict_batch(batch)
+
+    def _predict_batch(self, arts: list[Article]) -> list[dict]:
+        encs = [encode(a.text, self.tokenizer) for a in arts]
+        out = []
+        for art, cands in zip(arts, self.candidates(encs)):
+            date = document_date(art.text) or art.date
+            out.append({"doc_id": art.id, "document_date": date, "events": assemble(art.text, date, cands)})
+        return out

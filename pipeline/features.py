@@ -1,0 +1,147 @@
+"""Model inputs shared by training and inference.
+
+One model, two kinds of input windows:
+- a *trigger* window (plain text) is tagged with meeting triggers, whose label carries the status
+  (MEET_OCCURRED, MEET_PLANNED, MEET_CANCELLED);
+- an *argument* window has one trigger wrapped in marker tokens [EVT] ... [/EVT] and is tagged with
+  that meeting's arguments only (PARTICIPANT, TITLE, AFFILIATION, DATE, LOCATION, TOPIC).
+The markers are extra special tokens, inserted between token ids, so document offsets never move.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from .alignment import centered_window, group_words, sliding_windows, spans_to_tags
+from .schema import Document
+
+TRIGGER_TYPES = {"occurred": "MEET_OCCURRED", "planned": "MEET_PLANNED", "cancelled": "MEET_CANCELLED"}
+STATUS_OF = {v: k for k, v in TRIGGER_TYPES.items()}
+ARG_TYPES = ("PARTICIPANT", "TITLE", "AFFILIATION", "DATE", "LOCATION", "TOPIC")
+LABELS = ["O"] + [f"{p}-{t}" for t in (*TRIGGER_TYPES.values(), *ARG_TYPES) for p in "BI"]
+MARKERS = ("[EVT]", "[/EVT]")
+IGNORE = -100
+
+
+@dataclass
+class Encoded:
+    """A document tokenized once, without special tokens."""
+
+    text: str
+    input_ids: list[int]
+    words: list[tuple[int, int]]  # character span of each word
+    word_first_token: list[int]  # token index of each word's first sub-token
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens of the words overlapping characters [start, end)."""
+        idx = [t for (ws, we), t in zip(self.words, self.word_first_token) if ws < end and we > start]
+        if not idx:
+            raise ValueError(f"no token covers characters {start}-{end}")
+        last_word = self.word_first_token.index(idx[-1])
+        nxt = self.word_first_token[last_word + 1] if last_word + 1 < len(self.words) else len(self.input_ids)
+        return idx[0], nxt
+
+
+@dataclass
+class Window:
+    """One model input: token ids with special tokens and markers, and for each position the
+    index of the document word whose first sub-token it is (None elsewhere)."""
+
+    input_ids: list[int]
+    word_at: list[int | None]
+    labels: list[int] | None = None
+
+
+def encode(text: str, tokenizer) -> Encoded:
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    words, first = group_words(enc["offset_mapping"], enc.word_ids())
+    return Encoded(text, list(enc["input_ids"]), words, first)
+
+
+def _window(enc: Encoded, tokenizer, start: int, end: int, word_tags: list[str] | None,
+            marked: tuple[int, int] | None = None) -> Window:
+    first_of = {t: w for w, t in enumerate(enc.word_first_token)}
+    ids, word_at = [tokenizer.cls_token_id], [None]
+    open_id, close_id = tokenizer.convert_tokens_to_ids(list(MARKERS))
+    for t in range(start, end):
+        if marked and t == marked[0]:
+            ids.append(open_id)
+            word_at.append(None)
+        ids.append(enc.input_ids[t])
+        word_at.append(first_of.get(t))
+        if marked and t == marked[1] - 1:
+            ids.append(close_id)
+            word_at.append(None)
+    ids.append(tokenizer.sep_token_id)
+    word_at.append(None)
+    labels = None
+    if word_tags is not None:
+        label_id = {label: i for i, label in enumerate(LABELS)}
+        labels = [IGNORE if w is None else label_id[word_tags[w]] for w in word_at]
+    return Window(ids, word_at, labels)
+
+
+def trigger_windows(enc: Encoded, tokenizer, max_length: int, stride: int,
+                    word_tags: list[str] | None = None) -> tuple[list[Window], list[tuple[int, int]]]:
+    """Overlapping plain windows over the whole document, and their token ranges."""
+    ranges = sliding_windows(len(enc.input_ids), max_length - 2, stride)
+    return [_window(enc, tokenizer, s, e, word_tags) for s, e in ranges], ranges
+
+
+def argument_window(enc: Encoded, tokenizer, trigger: tuple[int, int], size: int,
+                    word_tags: list[str] | None = None) -> Window:
+    """A window around one trigger (token range), the trigger wrapped in markers."""
+    s, e = centered_window(len(enc.input_ids), trigger[0], trigger[1], size - 4)
+    return _window(enc, tokenizer, s, e, word_tags, marked=trigger)
+
+
+# -- gold tags from annotations -------------------------------------------------------------------
+
+def trigger_tags(doc: Document, enc: Encoded) -> list[str]:
+    status = {sid: ev.status for ev in doc.events for sid in ev.triggers}
+    spans = [(TRIGGER_TYPES[status[s.id]], s.start, s.end) for s in doc.spans if s.id in status]
+    return spans_to_tags(enc.words, spans)
+
+
+def argument_tags(doc: Document, enc: Encoded, event_index: int) -> list[str]:
+    ev = doc.events[event_index]
+    members = set(ev.participants)
+    linked = set(ev.date) | set(ev.location) | set(ev.topics)
+    spans = [(s.label, s.start, s.end) for s in doc.spans
+             if (s.entity in members and s.label in ("PARTICIPANT", "TITLE", "AFFILIATION")) or s.id in linked]
+    return spans_to_tags(enc.words, spans)
+
+
+def training_windows(doc: Document, tokenizer, max_length: int, stride: int, event_window: int,
+                     negatives: int, trigger_words: set[str], rng: random.Random,
+                     mentions_per_event: int = 2) -> list[Window]:
+    """Every training input of one annotated document: its trigger windows, one argument window
+    per trigger mention, and argument windows on trigger-like words that are not meetings, whose
+    target is all O (so that a false trigger yields no participants and hence no event)."""
+    enc = encode(doc.text, tokenizer)
+    windows, _ = trigger_windows(enc, tokenizer, max_length, stride, trigger_tags(doc, enc))
+    gold_triggers: set[int] = set()
+    for k, ev in enumerate(doc.events):
+        tags = argument_tags(doc, enc, k)
+        for sid in ev.triggers:
+            span = doc.span(sid)
+            gold_triggers.update(range(*enc.token_range(span.start, span.end)))
+        # The first mention (usually the fullest report) and a sample of the others.
+        chosen = ev.triggers[:1] + rng.sample(ev.triggers[1:], min(mentions_per_event - 1, len(ev.triggers) - 1))
+        for sid in chosen:
+            span = doc.span(sid)
+            windows.append(argument_window(enc, tokenizer, enc.token_range(span.start, span.end), event_window, tags))
+    candidates = [w for w, (s, e) in enumerate(enc.words)
+                  if doc.text[s:e].lower() in trigger_words and enc.word_first_token[w] not in gold_triggers]
+    empty = ["O"] * len(enc.words)
+    for w in rng.sample(candidates, min(negatives, len(candidates))):
+        s, e = enc.words[w]
+        windows.append(argument_window(enc, tokenizer, enc.token_range(s, e), event_window, empty))
+    return windows
+
+
+def trigger_vocabulary(docs: list[Document]) -> set[str]:
+    """Lower-cased single words used as triggers in the corpus (for negative argument windows)."""
+    return {w.lower() for d in docs for ev in d.events for sid in ev.triggers
+            for w in d.span(sid).text.split() if w.isalpha()}

@@ -1,0 +1,136 @@
+"""The evaluate, predict and cv jobs behind the CLI: plain functions that raise on user errors."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from . import corpus, tracking
+from .config import Config
+from .corpus import CorpusError
+from .evaluate import EVENT_KEYS, Evaluation, evaluate_documents, log_evaluation, write_evaluation
+from .extract import Extractor
+from .inputs import expand, read_articles
+from .modeling import ModelError
+from .schema import json_default, write_atomic
+
+
+def model_config(model_dir: Path) -> tuple[Config, dict]:
+    model_dir = Path(model_dir)
+    cfg_path, info_path = model_dir / "pipeline_config.json", model_dir / "training.json"
+    if not cfg_path.is_file():
+        raise ModelError(f"{model_dir} is not a trained model directory; run `train` first")
+    info = json.loads(info_path.read_text()) if info_path.is_file() else {}
+    return Config.model_validate(json.loads(cfg_path.read_text())), info
+
+
+def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path) -> tuple[Evaluation, Path]:
+    """Evaluate a saved model on its held-out documents ('heldout'), the seeds, or all documents."""
+    cfg, info = model_config(model_dir)
+    docs = corpus.load(root / cfg.data.annotations)
+    trained_on = set(info.get("train_documents", []))
+    if which == "heldout":
+        held = set(info.get("heldout_documents", []))
+        selected = [d for d in docs if d.id in held]
+        if not selected:
+            raise CorpusError(f"{model_dir} holds out no annotated document (data.holdout=none?)")
+    elif which == "seeds":
+        seeds = corpus.seed_ids(root / cfg.data.seeds)
+        selected = [d for d in docs if d.id in seeds]
+        if trained_on & seeds:
+            raise CorpusError("this model was trained on the seeds; train with data.holdout=seeds to test on them")
+    elif which == "all":
+        selected = docs
+    else:
+        raise CorpusError(f"--docs must be heldout, seeds or all, not {which!r}")
+    extractor = Extractor.load(model_dir)
+    out_dir = Path(output) if output else Path(model_dir) / "evaluation"
+    with tracking.run(cfg, "evaluate", run_name=f"evaluate-{cfg.name}-{which}",
+                      tags={"annotations_digest": corpus.digest(root / cfg.data.annotations), "documents": which}):
+        ev = evaluate_documents(extractor, selected)
+        if tracking.active():
+            log_evaluation(ev, out_dir.parent if output is None else out_dir)
+    write_evaluation(ev, out_dir)
+    return ev, out_dir
+
+
+def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date: str | None,
+                  min_confidence: float = 0.0, merge: bool = False) -> int:
+    """Run the extractor over articles and write JSON Lines; returns the number of records."""
+    from .merge import merge_reports
+
+    paths = expand(inputs)  # fail on a missing input before loading the model
+    extractor = Extractor.load(model_dir)
+    records = []
+    articles = read_articles(paths, date)
+    bar = tqdm(extractor.predict(articles), desc="predict", unit="doc", disable=len(paths) < 2, file=sys.stderr)
+    for rec in bar:
+        rec["events"] = [e for e in rec["events"] if e["confidence"] >= min_confidence]
+        records.append(rec)
+    if merge:
+        records = merge_reports(records)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+    return len(records)
+
+
+def _summary(rows: list[dict]) -> dict:
+    keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
+    return {k: {"mean": statistics.fmean(r[k] for r in rows),
+                "std": statistics.stdev(r[k] for r in rows) if len(rows) > 1 else 0.0} for k in keys}
+
+
+def cross_validate(cfg: Config, root: Path, k: int) -> dict:
+    """k folds over documents and the real-news test, in one parent MLflow run with child runs."""
+    from .train import fit
+
+    docs = corpus.load(root / cfg.data.annotations)
+    seeds = corpus.seed_ids(root / cfg.data.seeds)
+    splits = [(f"fold-{i + 1}", tr, te) for i, (tr, te) in enumerate(corpus.folds(docs, k, cfg.data.split_seed))]
+    real_train = [d for d in docs if d.id not in seeds]
+    real_test = [d for d in docs if d.id in seeds]
+    if real_test:
+        splits.append(("real-news", real_train, real_test))
+    out_dir = root / cfg.output_dir / f"{cfg.name}-cv"
+    results: dict[str, dict] = {}
+    with tracking.run(cfg, "cv", run_name=f"cv-{cfg.name}", tags={"folds": str(k),
+                      "annotations_digest": corpus.digest(root / cfg.data.annotations)}):
+        for name, train_docs, test_docs in splits:
+            with tracking.run(cfg, "cv-fold", run_name=name, nested=True):
+                res = fit(cfg, train_docs, None)
+                ext = Extractor(res.model, res.tokenizer, cfg.model.max_length, cfg.model.stride,
+                                cfg.model.event_window)
+                ev = evaluate_documents(ext, test_docs)
+                results[name] = {**ev.metrics, "train_seconds": res.seconds, "test_documents": len(test_docs)}
+                if tracking.active():
+                    log_evaluation(ev, out_dir / name)
+                write_evaluation(ev, out_dir / name)
+        folds_only = [results[n] for n, *_ in splits if n.startswith("fold-")]
+        summary = {"folds": k, "cv": _summary(folds_only), "real_news": results.get("real-news"),
+                   "per_split": results}
+        if tracking.active():
+            flat = {f"cv_{stat}_{key}": v[stat] for key, v in summary["cv"].items() for stat in ("mean", "std")}
+            if summary["real_news"]:
+                flat.update({f"realnews_{key}": v for key, v in summary["real_news"].items()})
+            tracking.log_metrics(flat)
+    summary["table"] = format_cv(summary)
+    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, default=json_default))
+    return summary
+
+
+def format_cv(summary: dict) -> str:
+    keys = ("entity_f1",) + EVENT_KEYS + ("event_ece",)
+    lines = [f"{'metric':<24}{'cv mean':>9}{'cv std':>9}{'real-news':>11}"]
+    for key in keys:
+        cv = summary["cv"].get(key)
+        rn = (summary["real_news"] or {}).get(key)
+        lines.append(f"{key:<24}{cv['mean'] if cv else float('nan'):>9.3f}{cv['std'] if cv else float('nan'):>9.3f}"
+                     f"{rn if rn is not None else float('nan'):>11.3f}")
+    return "\n".join(lines)

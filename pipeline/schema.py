@@ -1,0 +1,132 @@
+"""The one document type: text plus standoff spans, entities and events, with character offsets.
+
+Annotation files (`annotations/*.json`) and model predictions both use these classes, so every
+offset anywhere in the pipeline indexes the document text exactly as read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+LABELS: tuple[str, ...] = ("TRIGGER", "PARTICIPANT", "TITLE", "AFFILIATION", "DATE", "LOCATION", "TOPIC")
+ENTITY_LABELS: tuple[str, ...] = ("PARTICIPANT", "TITLE", "AFFILIATION")
+EVENT_ARG_LABELS: tuple[str, ...] = ("DATE", "LOCATION", "TOPIC")
+STATUSES: tuple[str, ...] = ("occurred", "planned", "cancelled")
+
+# Seed files may begin with " date YYYY-MM-DD" (leading whitespace, then the word "date").
+_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b")
+
+
+def document_date(text: str) -> str | None:
+    """The ISO date of a ` date YYYY-MM-DD` first line, or None."""
+    m = _DATE_LINE.match(text)
+    return m.group(1) if m else None
+
+
+@dataclass
+class Span:
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    entity: str | None = None  # PARTICIPANT/TITLE/AFFILIATION: the entity it belongs to
+    value: str | None = None  # DATE: ISO day when it resolves
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {k: v for k, v in d.items() if v is not None or k in ("id", "label", "start", "end", "text")}
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+
+
+@dataclass
+class Event:
+    id: str
+    status: str
+    triggers: list[str]
+    participants: list[str]  # entity ids
+    date: list[str] = field(default_factory=list)  # span ids
+    location: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def date(self) -> str | None:
+        return document_date(self.text)
+
+    def span(self, span_id: str) -> Span:
+        return self._span_index()[span_id]
+
+    def _span_index(self) -> dict[str, Span]:
+        return {s.id: s for s in self.spans}
+
+    def entity_mentions(self, entity_id: str, labels: tuple[str, ...] = ("PARTICIPANT",)) -> list[Span]:
+        return [s for s in self.spans if s.entity == entity_id and s.label in labels]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meta": self.meta,
+            "text": self.text,
+            "spans": [s.to_json() for s in sorted(self.spans, key=lambda s: (s.start, s.end))],
+            "entities": [asdict(e) for e in self.entities],
+            "events": [asdict(e) for e in self.events],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Document:
+        return cls(
+            id=d["id"],
+            text=d["text"],
+            spans=[Span(**s) for s in d.get("spans", [])],
+            entities=[Entity(**e) for e in d.get("entities", [])],
+            events=[Event(**e) for e in d.get("events", [])],
+            meta=d.get("meta", {}),
+        )
+
+
+def load_document(path: Path) -> Document:
+    return Document.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def load_corpus(directory: Path) -> list[Document]:
+    """All annotation files of a directory, sorted by document id."""
+    return [load_document(p) for p in sorted(Path(directory).glob("*.json"))]
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write a file so that readers never see a half-written one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)
+
+
+def json_default(obj: Any) -> Any:
+    """NumPy scalars (seqeval's supports, model scores) as plain Python numbers."""
+    if hasattr(obj, "item"):
+        return obj.item()
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+def save_document(doc: Document, path: Path) -> None:
+    write_atomic(path, json.dumps(doc.to_json(), ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,60 @@
+"""MLflow: one run per train/evaluate/cv, params from the resolved config, stable metric names."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from .config import Config, flatten
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tracking_uri(cfg: Config | None = None) -> str:
+    if cfg is not None and cfg.tracking.tracking_uri:
+        return cfg.tracking.tracking_uri
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{ROOT / 'mlflow.db'}"
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=5).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+@contextlib.contextmanager
+def run(cfg: Config, kind: str, run_name: str | None = None, nested: bool = False,
+        tags: dict[str, str] | None = None) -> Iterator[object | None]:
+    """An MLflow run (or a no-op when tracking is disabled) with the config logged as params."""
+    if not cfg.tracking.enabled:
+        yield None
+        return
+    import logging
+
+    import mlflow
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    mlflow.set_tracking_uri(tracking_uri(cfg))
+    mlflow.set_experiment(cfg.tracking.experiment)
+    all_tags = {"kind": kind, "git_commit": git_commit(), "base_model": cfg.model.base_model, **(tags or {})}
+    with mlflow.start_run(run_name=run_name or f"{kind}-{cfg.name}", nested=nested, tags=all_tags) as active:
+        mlflow.log_params({k: str(v) for k, v in flatten(cfg).items()})
+        yield active
+
+
+def log_metrics(metrics: dict[str, float], step: int | None = None) -> None:
+    import mlflow
+
+    if mlflow.active_run() is not None:
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None}, step=step)
+
+
+def active() -> bool:
+    import mlflow
+
+    return mlflow.active_run() is not None

@@ -1,0 +1,162 @@
+"""Fine-tuning the token classifier on annotated documents, and saving a complete model directory."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from datasets import Dataset
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+from transformers import get_linear_schedule_with_warmup, set_seed
+
+from . import corpus, tracking
+from .config import Config
+from .extract import Extractor
+from .features import LABELS, training_windows, trigger_vocabulary
+from .modeling import collator, load_base, pick_device
+from .schema import Document, json_default, write_atomic
+
+
+@dataclass
+class FitResult:
+    model: object
+    tokenizer: object
+    history: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    trigger_words: list[str] = field(default_factory=list)
+
+
+def build_dataset(docs: list[Document], tokenizer, cfg: Config, trigger_words: set[str]) -> Dataset:
+    rng = random.Random(cfg.train.seed)
+    rows = []
+    for d in docs:
+        for w in training_windows(d, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
+                                  cfg.train.negatives_per_doc, trigger_words, rng,
+                                  cfg.train.mentions_per_event):
+            rows.append({"input_ids": w.input_ids, "labels": w.labels})
+    return Dataset.from_list(rows)
+
+
+def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | None = None,
+        progress: bool = True) -> FitResult:
+    """Fine-tune a fresh model on `train_docs`; evaluate on `eval_docs` after every epoch."""
+    from .evaluate import evaluate_documents
+
+    set_seed(cfg.train.seed)
+    device = pick_device(cfg.train.device)
+    tokenizer, model = load_base(cfg.model.base_model)
+    model.to(device)
+    words = trigger_vocabulary(train_docs)
+    data = build_dataset(train_docs, tokenizer, cfg, words)
+    generator = torch.Generator().manual_seed(cfg.train.seed)
+    loader = DataLoader(data, batch_size=cfg.train.batch_size, shuffle=True, generator=generator,
+                        collate_fn=collator(tokenizer))
+    steps = len(loader) * cfg.train.epochs
+    if cfg.train.max_steps > 0:
+        steps = min(steps, cfg.train.max_steps)
+    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm", "norm"))]
+    rest = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm", "norm"))]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.train.weight_decay},
+                                   {"params": rest, "weight_decay": 0.0}], lr=cfg.train.learning_rate)
+    scheduler = get_linear_schedule_with_warmup(optimizer, math.ceil(cfg.train.warmup_ratio * steps), steps)
+    amp = cfg.train.mixed_precision and device.type == "cuda"
+    amp_dtype = torch.bfloat16 if amp and torch.cuda.is_bf16_supported() else torch.float16
+    scaler = torch.amp.GradScaler("cuda", enabled=amp and amp_dtype == torch.float16)
+
+    result = FitResult(model, tokenizer, trigger_words=sorted(words))
+    start, step = time.perf_counter(), 0
+    for epoch in range(1, cfg.train.epochs + 1):
+        model.train()
+        total, n = 0.0, 0
+        bar = tqdm(loader, desc=f"epoch {epoch}/{cfg.train.epochs}", disable=not progress, leave=False)
+        for batch in bar:
+            batch = {k: v.to(device) for k, v in batch.items()}
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp):
+                loss = model(**batch).loss
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scaler.step(optimizer)
+            scaler.update()
+            optimizer.zero_grad(set_to_none=True)
+            scheduler.step()
+            total, n, step = total + loss.item(), n + 1, step + 1
+            bar.set_postfix(loss=f"{total / n:.4f}")
+            if step >= steps:
+                break
+        row = {"epoch": epoch, "train_loss": total / max(n, 1), "learning_rate": scheduler.get_last_lr()[0]}
+        if eval_docs:
+            ext = Extractor(model, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
+            m = evaluate_documents(ext, eval_docs, progress=False).metrics
+            row.update({k: m[k] for k in ("entity_f1", "event_f1", "participant_f1", "exact_event_f1")})
+        result.history.append(row)
+        tracking_row = {k: v for k, v in row.items() if k != "epoch"}
+        if tracking.active():
+            tracking.log_metrics(tracking_row, step=epoch)
+        if progress:
+            tqdm.write("  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+        if step >= steps:
+            break
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object]) -> None:
+    """Write model, tokenizer, label map and resolved config to `target`, replacing an older model
+    only once the new one is complete."""
+    target = Path(target)
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    result.model.save_pretrained(partial)
+    result.tokenizer.save_pretrained(partial)
+    write_atomic(partial / "pipeline_config.json", json.dumps(cfg.model_dump(), indent=2))
+    write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
+    write_atomic(partial / "training.json", json.dumps(
+        {"history": result.history, "train_seconds": round(result.seconds, 1), **extra}, indent=2,
+        default=json_default))
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    partial.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train(cfg: Config, root: Path, progress: bool = True) -> dict:
+    """The `train` command: split by document, fine-tune, evaluate the held-out documents, save to
+    models/<name>/, log everything to one MLflow run. Returns the held-out metrics."""
+    from .evaluate import evaluate_documents, log_evaluation
+
+    annotations = root / cfg.data.annotations
+    docs = corpus.load(annotations)
+    train_docs, held = corpus.holdout_split(docs, cfg.data.holdout, cfg.data.holdout_fraction,
+                                            cfg.data.split_seed, corpus.seed_ids(root / cfg.data.seeds))
+    target = root / cfg.output_dir / cfg.name
+    tags = {"annotations_digest": corpus.digest(annotations)}
+    with tracking.run(cfg, "train", tags=tags):
+        result = fit(cfg, train_docs, held, progress=progress)
+        metrics: dict = {}
+        extra = {"train_documents": [d.id for d in train_docs], "heldout_documents": [d.id for d in held]}
+        if held:
+            ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride,
+                            cfg.model.event_window)
+            evaluation = evaluate_documents(ext, held, progress=progress)
+            metrics = evaluation.metrics
+            extra["heldout_metrics"] = metrics
+        save(result, cfg, target, extra)
+        if tracking.active():
+            tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(train_docs)})
+            if held:
+                log_evaluation(evaluation, target)
+            from .pyfunc import log_pyfunc
+
+            log_pyfunc(target)
+    return {"model_dir": str(target), "train_seconds": result.seconds, "metrics": metrics,
+            "train_documents": len(train_docs), "heldout_documents": len(held)}
