@@ -180,7 +180,8 @@ def stats(annotations: Annotated[Path, typer.Option(help="Directory of annotatio
     """Corpus counts: documents, events by status, spans by label, tokens."""
     import json
 
-    from .corpus import load, stats as corpus_stats
+    from .corpus import load
+    from .corpus import stats as corpus_stats
     from .modeling import load_base
 
     docs = _guard(load, annotations)

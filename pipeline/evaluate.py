@@ -11,7 +11,7 @@ from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
 from .calibration import expected_calibration_error, reliability_plot
-from .extract import Article, Extractor, decode
+from .extract import Article, Extractor
 from .features import LABELS, argument_tags, encode, trigger_tags
 from .schema import Document, json_default, write_atomic
 
@@ -181,7 +181,8 @@ def write_evaluation(ev: Evaluation, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     paths = {"metrics": out_dir / "metrics.json", "report": out_dir / "classification_report.txt",
              "predictions": out_dir / "predictions.jsonl"}
-    write_atomic(paths["metrics"], json.dumps({"metrics": ev.metrics, "per_label": ev.per_label}, indent=2, default=json_default))
+    write_atomic(paths["metrics"], json.dumps({"metrics": ev.metrics, "per_label": ev.per_label}, indent=2,
+                                              default=json_default))
     write_atomic(paths["report"], ev.report)
     write_atomic(paths["predictions"], "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in ev.predictions))
     if ev.calibration:

@@ -31,15 +31,16 @@ class Candidate:
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|sir|dame|madam|mme|m)\.?\s+", re.I)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that"}
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
+_SENTENCE_END = re.compile(r"([.!?][\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Approximate sentence spans: enough to show the evidence of an event."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if m.start() > start:
-            bounds.append((start, m.start()))
+        end = m.end(1) if m.group(1) else m.start()
+        if end > start:
+            bounds.append((start, end))
         start = m.end()
     if start < len(text):
         bounds.append((start, len(text)))
@@ -138,10 +139,22 @@ class _Doc:
         return max(counts, key=lambda t: (counts[t], -first[t]))
 
 
-def _nearest(target: PredSpan, options: list[PredSpan]) -> PredSpan | None:
+def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str) -> PredSpan | None:
+    """The participant mention a title or affiliation describes: the name it directly precedes
+    ("US Ambassador Nicholas Burns"), else the nearest one ("Liu Jianchao, head of ...")."""
+    after = [p for p in people if p.start >= a.end]
+    if after:
+        p = min(after, key=lambda p: p.start)
+        gap = list(text[a.end : p.start])
+        for m in modifiers:  # other titles/affiliations in between do not break the chain
+            if a.end <= m.start and m.end <= p.start:
+                gap[m.start - a.end : m.end - a.end] = " " * (m.end - m.start)
+        if not "".join(gap).strip(" \u00a0-"):
+            return p
+
     def gap(p: PredSpan) -> int:
-        return max(p.start - target.end, target.start - p.end, 0)
-    return min(options, key=gap) if options else None
+        return max(p.start - a.end, a.start - p.end, 0)
+    return min(people, key=gap) if people else None
 
 
 def _mention(doc: _Doc, s: PredSpan) -> dict:
@@ -157,12 +170,13 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
             if not is_nominal(doc.surface(m)):
                 doc.add_proper(m)
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
-        for a in c.args:
-            if a.label in ("TITLE", "AFFILIATION"):
-                near = _nearest(a, [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention])
-                if near is not None:
-                    e = doc.entities[doc.of_mention[(near.start, near.end)]]
-                    (e.titles if a.label == "TITLE" else e.affiliations).append(a)
+        modifiers = [a for a in c.args if a.label in ("TITLE", "AFFILIATION")]
+        people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
+        for a in modifiers:
+            near = _holder(a, people, modifiers, text)
+            if near is not None:
+                e = doc.entities[doc.of_mention[(near.start, near.end)]]
+                (e.titles if a.label == "TITLE" else e.affiliations).append(a)
     for c in candidates:
         context = sorted({doc.of_mention[(m.start, m.end)] for m in participants[id(c)]
                           if (m.start, m.end) in doc.of_mention})
@@ -237,8 +251,16 @@ def _event(doc: _Doc, document_date: str | None, group: list[Candidate], partici
     trigger_score = max(c.trigger.score for c in group)
     top = sorted((p["confidence"] for p in people), reverse=True)[:2]
     confidence = trigger_score * (sum(top) / len(top)) if top else 0.0
-    near = [primary.trigger] + [a for a in primary.args if a.label in ("DATE", "LOCATION", "PARTICIPANT")
-                                and abs(a.start - primary.trigger.start) < 400]
+    # Evidence: the sentences joining the trigger to the nearest mention of each of its arguments.
+    def dist(a: PredSpan) -> int:
+        return abs(a.start - primary.trigger.start)
+
+    nearest: dict[object, PredSpan] = {}
+    for a in primary.args:
+        key = doc.of_mention.get((a.start, a.end), a.label) if a.label == "PARTICIPANT" else a.label
+        if a.label in ("DATE", "LOCATION", "PARTICIPANT") and (key not in nearest or dist(a) < dist(nearest[key])):
+            nearest[key] = a
+    near = [primary.trigger] + list(nearest.values())
     lo, hi = min(s.start for s in near), max(s.end for s in near)
     bounds = sentence_bounds(doc.text)
     ev_start = max([s for s, e in bounds if s <= lo] or [lo])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .schema import Document, Entity, Event, Span, STATUSES, document_date
+from .schema import STATUSES, Document, Entity, Event, Span, document_date
 
 _TAG = re.compile(r"\[([^\[\]|]+)\|([A-Z]+):([^\]\s]+)\]")
 _KINDS = {

@@ -46,7 +46,7 @@ def load_base(name: str):
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForTokenClassification.from_pretrained(
             path, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-            label2id={label: i for i, label in enumerate(LABELS)})
+            label2id={label: i for i, label in enumerate(LABELS)}, ignore_mismatched_sizes=True)
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot load base model {name!r}: {exc}") from exc
     if not tokenizer.is_fast:

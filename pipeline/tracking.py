@@ -39,7 +39,12 @@ def run(cfg: Config, kind: str, run_name: str | None = None, nested: bool = Fals
     import mlflow
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    mlflow.set_tracking_uri(tracking_uri(cfg))
+    uri = tracking_uri(cfg)
+    mlflow.set_tracking_uri(uri)
+    if uri.startswith("sqlite:///") and mlflow.get_experiment_by_name(cfg.tracking.experiment) is None:
+        # Keep artifacts beside the database, not in whatever directory the command ran from.
+        store = Path(uri.removeprefix("sqlite:///")).resolve().parent / "mlruns"
+        mlflow.create_experiment(cfg.tracking.experiment, artifact_location=store.as_uri())
     mlflow.set_experiment(cfg.tracking.experiment)
     all_tags = {"kind": kind, "git_commit": git_commit(), "base_model": cfg.model.base_model, **(tags or {})}
     with mlflow.start_run(run_name=run_name or f"{kind}-{cfg.name}", nested=nested, tags=all_tags) as active:

@@ -1,0 +1,79 @@
+from pipeline.alignment import best_window, centered_window, group_words, sliding_windows, spans_to_tags, tags_to_spans
+
+
+def words_of(text: str) -> list[tuple[int, int]]:
+    out, i = [], 0
+    for w in text.split():
+        i = text.index(w, i)
+        out.append((i, i + len(w)))
+        i += len(w)
+    return out
+
+
+def test_group_words_joins_subtokens_and_skips_specials():
+    offsets = [(0, 0), (0, 3), (3, 5), (6, 9), (0, 0)]
+    word_ids = [None, 0, 0, 1, None]
+    assert group_words(offsets, word_ids) == ([(0, 5), (6, 9)], [1, 3])
+
+
+def test_span_to_tags_basic_and_multiword():
+    text = "Qin Gang met Nicholas Burns"
+    tags = spans_to_tags(words_of(text), [("PER", 0, 8), ("TRG", 9, 12), ("PER", 13, 27)])
+    assert tags == ["B-PER", "I-PER", "B-TRG", "B-PER", "I-PER"]
+
+
+def test_adjacent_spans_of_same_label_stay_separate():
+    text = "US Ambassador"
+    tags = spans_to_tags(words_of(text), [("AFF", 0, 2), ("AFF", 3, 13)])
+    assert tags == ["B-AFF", "B-AFF"]
+
+
+def test_span_inside_word_snaps_to_the_word():
+    words = [(0, 4), (5, 12)]  # "Qins meeting": the span "Qin" covers part of the first word
+    assert spans_to_tags(words, [("PER", 0, 3)]) == ["B-PER", "O"]
+    assert tags_to_spans(words, ["B-PER", "O"]) == [("PER", 0, 4, 0, 1)]
+
+
+def test_overlapping_span_keeps_first_claim():
+    words = words_of("a b c")
+    assert spans_to_tags(words, [("X", 0, 3), ("Y", 2, 5)]) == ["B-X", "I-X", "B-Y"]
+
+
+def test_unicode_quotes_and_whitespace_offsets_round_trip():
+    text = "  “Liu’s”\n\n  meeting\twith Burns "
+    words = [(2, 3), (3, 6), (6, 7), (7, 8), (8, 9), (13, 20), (21, 25), (26, 31)]
+    spans = [("PER", 3, 6), ("TRG", 13, 20), ("PER", 26, 31)]
+    tags = spans_to_tags(words, spans)
+    decoded = [(lab, s, e) for lab, s, e, *_ in tags_to_spans(words, tags)]
+    assert decoded == spans
+    assert [text[s:e] for _, s, e in decoded] == ["Liu", "meeting", "Burns"]
+
+
+def test_lenient_decoding_of_orphan_inside_tag():
+    words = words_of("x y z")
+    assert [s[:3] for s in tags_to_spans(words, ["O", "I-PER", "I-PER"])] == [("PER", 2, 5)]
+    assert [s[:3] for s in tags_to_spans(words, ["B-PER", "I-LOC", "O"])] == [("PER", 0, 1), ("LOC", 2, 3)]
+
+
+def test_sliding_windows_cover_everything_with_overlap():
+    wins = sliding_windows(1000, 126, 32)
+    assert wins[0][0] == 0 and wins[-1][1] == 1000
+    for (_, e1), (s2, _) in zip(wins, wins[1:]):
+        assert e1 - s2 == 32
+    assert all(e - s <= 126 for s, e in wins)
+    assert sliding_windows(50, 126, 32) == [(0, 50)]
+
+
+def test_best_window_prefers_central_context():
+    wins = [(0, 100), (68, 168)]
+    assert best_window(wins, 10) == 0
+    assert best_window(wins, 95) == 1
+    assert best_window(wins, 150) == 1
+
+
+def test_centered_window_contains_trigger_and_respects_bounds():
+    assert centered_window(50, 10, 12, 100) == (0, 50)
+    s, e = centered_window(1000, 500, 503, 100)
+    assert s <= 500 and e >= 503 and e - s == 100
+    assert centered_window(1000, 2, 3, 100)[0] == 0
+    assert centered_window(1000, 998, 1000, 100)[1] == 1000

@@ -1,0 +1,31 @@
+import pytest
+
+from pipeline.config import ConfigError, flatten, load_config
+
+
+def test_default_config_loads_with_overrides(root):
+    cfg = load_config(root / "configs/default.yaml", ["train.epochs=3", "model.base_model=some/model"])
+    assert cfg.name == "default" and cfg.train.epochs == 3 and cfg.model.base_model == "some/model"
+    assert flatten(cfg)["train.epochs"] == 3
+
+
+def test_gpu_config_loads(root):
+    assert load_config(root / "configs/gpu.yaml").train.device == "cuda"
+
+
+@pytest.mark.parametrize("override,message", [
+    ("train.epoch=3", "train.epoch"),  # unknown key
+    ("train.epochs=three", "train.epochs"),  # wrong type
+    ("train.epochs=0", "train.epochs"),  # out of range
+    ("nonsense", "KEY=VALUE"),
+])
+def test_bad_overrides_are_errors(root, override, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(root / "configs/default.yaml", [override])
+
+
+def test_unknown_top_level_key_in_file(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("name: x\nlearning_rate: 1\n")
+    with pytest.raises(ConfigError, match="learning_rate"):
+        load_config(path)

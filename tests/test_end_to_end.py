@@ -1,0 +1,81 @@
+"""Train a tiny random BERT for a few steps on two annotated seeds, save, load, predict, validate."""
+
+import json
+import shutil
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.extract import Article, Extractor
+from pipeline.output import check_record
+from pipeline.train import train
+
+SEEDS = ["001_9f3ea27a63f6ddfc", "003_061ffb02e5cf6f54"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, root, tiny_model_dir):
+    work = tmp_path_factory.mktemp("e2e")
+    (work / "annotations").mkdir()
+    (work / "seeds").mkdir()
+    for s in SEEDS:
+        shutil.copy(root / "annotations" / f"{s}.json", work / "annotations")
+        shutil.copy(root / "seeds" / f"{s}.txt", work / "seeds")
+    cfg = load_config(root / "configs/default.yaml", [
+        f"model.base_model={tiny_model_dir}", "train.epochs=2", "train.batch_size=8", "train.learning_rate=0.005",
+        "data.holdout=none", "name=tiny", f"tracking.tracking_uri=sqlite:///{work / 'mlflow.db'}"])
+    out = train(cfg, work, progress=False)
+    return work, cfg, out
+
+
+def test_training_writes_a_complete_model_directory(trained):
+    work, _, out = trained
+    model_dir = work / "models" / "tiny"
+    assert out["model_dir"] == str(model_dir)
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "pipeline_config.json", "labels.json",
+                 "training.json"):
+        assert (model_dir / name).is_file(), name
+    saved = json.loads((model_dir / "pipeline_config.json").read_text())
+    assert saved["train"]["epochs"] == 2
+    assert not list((work / "models").glob(".*partial"))
+
+
+def test_loaded_model_predicts_valid_output(trained, root):
+    work, _, _ = trained
+    extractor = Extractor.load(work / "models" / "tiny")
+    texts = {s: (root / "seeds" / f"{s}.txt").read_text(encoding="utf-8") for s in SEEDS}
+    records = list(extractor.predict([Article(s, t) for s, t in texts.items()]))
+    assert [r["doc_id"] for r in records] == SEEDS
+    assert records[0]["document_date"] == "2023-05-08" and records[1]["document_date"] is None
+    for r in records:
+        assert check_record(r, texts[r["doc_id"]]) == []
+
+
+def test_long_article_is_not_truncated(trained):
+    work, _, _ = trained
+    extractor = Extractor.load(work / "models" / "tiny")
+    text = " ".join(["Officials talked about trade and security in the capital."] * 120)
+    (record,) = extractor.predict([Article("long", text)])
+    assert check_record(record, text) == []
+    from pipeline.features import encode, trigger_windows
+    enc = encode(text, extractor.tokenizer)
+    windows, ranges = trigger_windows(enc, extractor.tokenizer, extractor.max_length, extractor.stride)
+    assert len(windows) > 1 and ranges[-1][1] == len(enc.input_ids)
+
+
+def test_run_is_logged_to_mlflow_with_pyfunc_model(trained):
+    import mlflow
+
+    work, cfg, _ = trained
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{work / 'mlflow.db'}")
+    exp = client.get_experiment_by_name(cfg.tracking.experiment)
+    (run,) = client.search_runs([exp.experiment_id])
+    assert run.data.params["train.epochs"] == "2"
+    assert run.data.tags["kind"] == "train" and "annotations_digest" in run.data.tags
+    assert "train_loss" in run.data.metrics
+    history = client.get_metric_history(run.info.run_id, "train_loss")
+    assert [m.step for m in history] == [1, 2]
+    mlflow.set_tracking_uri(f"sqlite:///{work / 'mlflow.db'}")
+    model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/extractor")
+    (out,) = model.predict(["Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns."])
+    assert check_record(out) == []

@@ -1,0 +1,108 @@
+from pipeline.events import Candidate, PredSpan, assemble, sentence_bounds
+from pipeline.merge import merge_reports
+
+
+def span(text: str, label: str, surface: str, nth: int = 0, score: float = 0.9) -> PredSpan:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return PredSpan(label, start, start + len(surface), score)
+
+
+TEXT = ("Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns in Beijing on Monday. "
+        "Mr. Qin told Burns that ties must stabilise. The meeting was the first since February. "
+        "Qin is set to visit the Philippines on Friday.")
+
+
+def candidates(text=TEXT):
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c1 = Candidate(s("occurred", "met"), [
+        s("AFFILIATION", "Chinese"), s("TITLE", "Foreign Minister"), s("PARTICIPANT", "Qin Gang"),
+        s("AFFILIATION", "US"), s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns"),
+        s("LOCATION", "Beijing"), s("DATE", "on Monday"), s("PARTICIPANT", "Qin", 1),
+        s("PARTICIPANT", "Burns", 1)])
+    c2 = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Qin", 1), s("PARTICIPANT", "Burns", 1)])
+    c3 = Candidate(s("planned", "visit"), [s("PARTICIPANT", "Qin", 2), s("PARTICIPANT", "Philippines"),
+                                             s("DATE", "on Friday")])
+    return [c1, c2, c3]
+
+
+def test_trigger_mentions_merge_and_meetings_stay_apart():
+    events = assemble(TEXT, "2023-05-08", candidates())
+    assert [e["status"] for e in events] == ["occurred", "planned"]
+    first, second = events
+    assert [m["text"] for m in first["trigger_mentions"]] == ["met", "meeting"]
+    assert [p["name"] for p in first["participants"]] == ["Qin Gang", "Nicholas Burns"]
+    assert [p["name"] for p in second["participants"]] == ["Qin Gang", "Philippines"]
+
+
+def test_participants_are_entities_with_titles_countries_and_all_mentions():
+    qin, burns = assemble(TEXT, "2023-05-08", candidates())[0]["participants"]
+    assert (qin["title"], qin["affiliation"], qin["country"]) == ("Foreign Minister", "Chinese", "CHN")
+    assert (burns["title"], burns["affiliation"], burns["country"]) == ("Ambassador", "US", "USA")
+    assert [m["text"] for m in qin["mentions"]] == ["Qin Gang", "Qin", "Qin"]
+    for p in (qin, burns):
+        for m in p["mentions"]:
+            assert TEXT[m["start"]:m["end"]] == m["text"]
+
+
+def test_dates_resolve_by_status_and_evidence_covers_the_sentence():
+    occurred, planned = assemble(TEXT, "2023-05-08", candidates())
+    assert occurred["date"]["value"] == "2023-05-08" and occurred["date"]["precision"] == "day"
+    assert planned["date"]["value"] == "2023-05-12"
+    ev = occurred["evidence"]
+    assert TEXT[ev["start"]:ev["end"]].startswith("Chinese Foreign Minister")
+    assert TEXT[ev["start"]:ev["end"]].endswith("on Monday.")
+    assert occurred["location"]["text"] == "Beijing"
+    assert 0 < occurred["confidence"] <= 1
+
+
+def test_without_article_date_relative_dates_have_no_value():
+    events = assemble(TEXT, None, candidates())
+    assert all(e["date"]["value"] is None for e in events)
+
+
+def test_trigger_with_fewer_than_two_parties_is_dropped():
+    text = "Talks were held. The meeting went well."
+    lone = Candidate(span(text, "occurred", "Talks"), [])
+    assert assemble(text, None, [lone]) == []
+
+
+def test_two_meetings_in_one_sentence():
+    text = "Abe met Modi on Monday, and Macron met Scholz on Tuesday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    cands = [Candidate(s("occurred", "met"), [s("PARTICIPANT", "Abe"), s("PARTICIPANT", "Modi"),
+                                              s("DATE", "on Monday")]),
+             Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "Macron"), s("PARTICIPANT", "Scholz"),
+                                                 s("DATE", "on Tuesday")])]
+    events = assemble(text, "2024-03-06", cands)
+    assert [[p["name"] for p in e["participants"]] for e in events] == [["Abe", "Modi"], ["Macron", "Scholz"]]
+    assert [e["date"]["value"] for e in events] == ["2024-03-04", "2024-03-05"]
+
+
+def test_nominal_mention_resolves_by_country():
+    text = "Qin Gang met US Ambassador Nicholas Burns. Qin told the American envoy to help."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("AFFILIATION", "US"),
+                                         s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns"),
+                                         s("PARTICIPANT", "the American envoy")])
+    (event,) = assemble(text, None, [c])
+    assert len(event["participants"]) == 2
+    assert [m["text"] for m in event["participants"][1]["mentions"]] == ["Nicholas Burns", "the American envoy"]
+
+
+def test_sentence_bounds():
+    text = "One. Two words! “Three?” Four\nFive"
+    assert [text[s:e] for s, e in sentence_bounds(text)] == ["One.", "Two words!", "“Three?”", "Four", "Five"]
+
+
+def test_merge_reports_fills_the_date_from_a_dated_report():
+    dated = assemble(TEXT, "2023-05-08", candidates())
+    undated = assemble(TEXT, None, candidates())
+    merged = merge_reports([{"doc_id": "a", "document_date": None, "events": undated},
+                            {"doc_id": "b", "document_date": "2023-05-08", "events": dated}])
+    qin_burns = [m for m in merged if {p["name"] for p in m["participants"]} == {"Qin Gang", "Nicholas Burns"}]
+    assert len(qin_burns) == 1
+    assert qin_burns[0]["date"] == "2023-05-08"
+    assert qin_burns[0]["sources"] == [{"doc_id": "a", "event_index": 0}, {"doc_id": "b", "event_index": 0}]
+    assert len(merged) == 2
