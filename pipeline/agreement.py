@@ -37,7 +37,7 @@ def span_agreement(a: list[Document], b: list[Document]) -> dict:
             na[lab] += 1
         for lab, *_ in sb:
             nb[lab] += 1
-        for lab, s, e in sa & sb:
+        for lab, *_ in sa & sb:
             exact[lab] += 1
         for lab, s, e in sa:
             if any(lb == lab and s < e2 and s2 < e for lb, s2, e2 in sb):

@@ -40,6 +40,8 @@ class TrainConfig(_Strict):
     warmup_ratio: float = Field(0.1, ge=0, le=1)
     negatives_per_doc: int = Field(2, ge=0)  # trigger-like words that are not meetings, argument pass
     mentions_per_event: int = Field(2, ge=1)  # argument windows per event (its trigger mentions, sampled)
+    empty_window_keep: float = Field(0.5, ge=0, le=1)  # share of trigger windows without a trigger kept
+    class_weight_power: float = Field(0.3, ge=0, le=1)  # loss weight = label frequency ** -power
     seed: int = 42
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     mixed_precision: bool = True  # bf16/fp16 autocast on CUDA only

@@ -161,10 +161,21 @@ def _mention(doc: _Doc, s: PredSpan) -> dict:
     return {"text": doc.surface(s), "start": s.start, "end": s.end}
 
 
+def plausible_party(mention: str) -> bool:
+    """Drops tagging debris: punctuation, honorifics, stray lower-case words ("a", "leader")."""
+    m = mention.strip()
+    if not any(ch.isalpha() for ch in m) or _HONORIFIC.match(m + " "):
+        return False
+    if len(m) <= 2:
+        return m.isupper()
+    return not (" " not in m and m.islower())
+
+
 def assemble(text: str, document_date: str | None, candidates: list[Candidate]) -> list[dict]:
     """Events of one document in the output contract's shape, in text order."""
     doc = _Doc(text)
-    participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT"] for c in candidates}
+    participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and plausible_party(text[a.start:a.end])]
+                    for c in candidates}
     for c in candidates:
         for m in sorted(participants[id(c)], key=lambda m: -len(_words(doc.surface(m)))):
             if not is_nominal(doc.surface(m)):
@@ -199,6 +210,8 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[l
         dates = [a for a in c.args if a.label == "DATE"]
         return resolve_date(doc.surface(dates[0]), None, c.trigger.label)["value"] if dates else None
 
+    # (core parties, dates, mentions): a mention joins on the parties of the group's first and
+    # fullest mention, so groups never snowball through their union.
     groups: list[tuple[set[int], set[str], list[Candidate]]] = []
     for c in sorted(candidates, key=lambda c: (-len(parties(c)), c.trigger.start)):
         p = parties(c)
@@ -210,7 +223,6 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[l
                 and (d is None or not g[1] or d in g[1])]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
-            g[0].update(p)
             if d:
                 g[1].add(d)
             g[2].append(c)

@@ -32,6 +32,7 @@ class Encoded:
     input_ids: list[int]
     words: list[tuple[int, int]]  # character span of each word
     word_first_token: list[int]  # token index of each word's first sub-token
+    token_case: list[int]  # 1 where the token's word starts with a capital letter
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Tokens of the words overlapping characters [start, end)."""
@@ -51,35 +52,57 @@ class Window:
     input_ids: list[int]
     word_at: list[int | None]
     labels: list[int] | None = None
+    case_ids: list[int] | None = None  # capitalisation, fed as token_type_ids (see encode)
+
+    def model_inputs(self, with_case: bool) -> dict[str, list[int]]:
+        row = {"input_ids": self.input_ids}
+        if with_case:
+            row["token_type_ids"] = self.case_ids
+        if self.labels is not None:
+            row["labels"] = self.labels
+        return row
 
 
 def encode(text: str, tokenizer) -> Encoded:
+    """Tokenize once. The default encoder is uncased, so the capitalisation of each word (the best
+    cue for names in news) is kept aside and fed to models with two token types as token_type_ids:
+    the standard architecture and checkpoint format, no extra parameters."""
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     words, first = group_words(enc["offset_mapping"], enc.word_ids())
-    return Encoded(text, list(enc["input_ids"]), words, first)
+    word_ids = enc.word_ids()
+    starts = {}
+    for (s, _), wid in zip(enc["offset_mapping"], word_ids):
+        if wid is not None:
+            starts.setdefault(wid, s)
+    case = [int(wid is not None and text[starts[wid]].isupper()) for wid in word_ids]
+    return Encoded(text, list(enc["input_ids"]), words, first, case)
 
 
 def _window(enc: Encoded, tokenizer, start: int, end: int, word_tags: list[str] | None,
             marked: tuple[int, int] | None = None) -> Window:
     first_of = {t: w for w, t in enumerate(enc.word_first_token)}
-    ids, word_at = [tokenizer.cls_token_id], [None]
+    ids, word_at, case = [tokenizer.cls_token_id], [None], [0]
     open_id, close_id = tokenizer.convert_tokens_to_ids(list(MARKERS))
     for t in range(start, end):
         if marked and t == marked[0]:
             ids.append(open_id)
             word_at.append(None)
+            case.append(0)
         ids.append(enc.input_ids[t])
         word_at.append(first_of.get(t))
+        case.append(enc.token_case[t])
         if marked and t == marked[1] - 1:
             ids.append(close_id)
             word_at.append(None)
+            case.append(0)
     ids.append(tokenizer.sep_token_id)
     word_at.append(None)
+    case.append(0)
     labels = None
     if word_tags is not None:
         label_id = {label: i for i, label in enumerate(LABELS)}
         labels = [IGNORE if w is None else label_id[word_tags[w]] for w in word_at]
-    return Window(ids, word_at, labels)
+    return Window(ids, word_at, labels, case)
 
 
 def trigger_windows(enc: Encoded, tokenizer, max_length: int, stride: int,
@@ -115,12 +138,14 @@ def argument_tags(doc: Document, enc: Encoded, event_index: int) -> list[str]:
 
 def training_windows(doc: Document, tokenizer, max_length: int, stride: int, event_window: int,
                      negatives: int, trigger_words: set[str], rng: random.Random,
-                     mentions_per_event: int = 2) -> list[Window]:
+                     mentions_per_event: int = 2, empty_window_keep: float = 1.0) -> list[Window]:
     """Every training input of one annotated document: its trigger windows, one argument window
     per trigger mention, and argument windows on trigger-like words that are not meetings, whose
     target is all O (so that a false trigger yields no participants and hence no event)."""
     enc = encode(doc.text, tokenizer)
     windows, _ = trigger_windows(enc, tokenizer, max_length, stride, trigger_tags(doc, enc))
+    # Windows without any trigger teach little after the first few; keep a sample of them.
+    windows = [w for w in windows if any(lab > 0 for lab in w.labels) or rng.random() < empty_window_keep]
     gold_triggers: set[int] = set()
     for k, ev in enumerate(doc.events):
         tags = argument_tags(doc, enc, k)

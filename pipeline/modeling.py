@@ -67,6 +67,11 @@ def load_trained(model_dir: Path):
     return tokenizer, model
 
 
+def uses_case(model) -> bool:
+    """Models with two token types get word capitalisation as token_type_ids (features.encode)."""
+    return getattr(model.config, "type_vocab_size", 0) >= 2
+
+
 def collator(tokenizer) -> DataCollatorForTokenClassification:
     return DataCollatorForTokenClassification(tokenizer, label_pad_token_id=-100, return_tensors="pt")
 
@@ -82,7 +87,8 @@ def predict_windows(model, tokenizer, windows: list[Window], batch_size: int = 3
     results: dict[int, np.ndarray] = {}
     for b in range(0, len(order), batch_size):
         idx = order[b : b + batch_size]
-        batch = pad([{"input_ids": windows[i].input_ids} for i in idx])
+        with_case = uses_case(model)
+        batch = pad([{k: v for k, v in windows[i].model_inputs(with_case).items() if k != "labels"} for i in idx])
         batch = {k: v.to(device) for k, v in batch.items()}
         with torch.autocast(device.type, enabled=device.type == "cuda"):
             logits = model(**batch).logits

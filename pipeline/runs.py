@@ -96,8 +96,8 @@ def cross_validate(cfg: Config, root: Path, k: int) -> dict:
     splits = [(f"fold-{i + 1}", tr, te) for i, (tr, te) in enumerate(corpus.folds(docs, k, cfg.data.split_seed))]
     real_train = [d for d in docs if d.id not in seeds]
     real_test = [d for d in docs if d.id in seeds]
-    if real_test:
-        splits.append(("real-news", real_train, real_test))
+    if real_test:  # first: the figure that says whether the written corpus teaches anything true
+        splits.insert(0, ("real-news", real_train, real_test))
     out_dir = root / cfg.output_dir / f"{cfg.name}-cv"
     results: dict[str, dict] = {}
     with tracking.run(cfg, "cv", run_name=f"cv-{cfg.name}", tags={"folds": str(k),

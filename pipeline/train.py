@@ -20,7 +20,7 @@ from . import corpus, tracking
 from .config import Config
 from .extract import Extractor
 from .features import LABELS, training_windows, trigger_vocabulary
-from .modeling import collator, load_base, pick_device
+from .modeling import collator, load_base, pick_device, uses_case
 from .schema import Document, json_default, write_atomic
 
 
@@ -33,15 +33,28 @@ class FitResult:
     trigger_words: list[str] = field(default_factory=list)
 
 
-def build_dataset(docs: list[Document], tokenizer, cfg: Config, trigger_words: set[str]) -> Dataset:
+def build_dataset(docs: list[Document], tokenizer, cfg: Config, trigger_words: set[str],
+                  with_case: bool) -> Dataset:
     rng = random.Random(cfg.train.seed)
     rows = []
     for d in docs:
         for w in training_windows(d, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
                                   cfg.train.negatives_per_doc, trigger_words, rng,
-                                  cfg.train.mentions_per_event):
-            rows.append({"input_ids": w.input_ids, "labels": w.labels})
+                                  cfg.train.mentions_per_event, cfg.train.empty_window_keep):
+            rows.append(w.model_inputs(with_case))
     return Dataset.from_list(rows)
+
+
+def class_weights(data: Dataset, power: float) -> torch.Tensor:
+    """Inverse label frequency to the given power (0 = unweighted), normalised to mean 1 over the
+    labels seen, so rare tags (cancelled meetings, locations) are not drowned by O."""
+    counts = torch.ones(len(LABELS))
+    for labels in data["labels"]:
+        for lab in labels:
+            if lab >= 0:
+                counts[lab] += 1
+    w = counts.pow(-power)
+    return w / w.mean()
 
 
 def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | None = None,
@@ -54,7 +67,8 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     tokenizer, model = load_base(cfg.model.base_model)
     model.to(device)
     words = trigger_vocabulary(train_docs)
-    data = build_dataset(train_docs, tokenizer, cfg, words)
+    data = build_dataset(train_docs, tokenizer, cfg, words, uses_case(model))
+    weights = class_weights(data, cfg.train.class_weight_power).to(device)
     generator = torch.Generator().manual_seed(cfg.train.seed)
     loader = DataLoader(data, batch_size=cfg.train.batch_size, shuffle=True, generator=generator,
                         collate_fn=collator(tokenizer))
@@ -78,8 +92,11 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
         bar = tqdm(loader, desc=f"epoch {epoch}/{cfg.train.epochs}", disable=not progress, leave=False)
         for batch in bar:
             batch = {k: v.to(device) for k, v in batch.items()}
+            labels = batch.pop("labels")
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp):
-                loss = model(**batch).loss
+                logits = model(**batch).logits
+            loss = torch.nn.functional.cross_entropy(logits.float().view(-1, len(LABELS)), labels.view(-1),
+                                                     weight=weights, ignore_index=-100)
             scaler.scale(loss).backward()
             scaler.unscale_(optimizer)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
