@@ -13,6 +13,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@app.callback()
+def _quiet() -> None:
+    """Long texts are windowed on purpose, and a fresh classification head is expected: hide the
+    library warnings that say otherwise."""
+    import os
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=1)

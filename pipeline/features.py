@@ -67,7 +67,7 @@ def encode(text: str, tokenizer) -> Encoded:
     """Tokenize once. The default encoder is uncased, so the capitalisation of each word (the best
     cue for names in news) is kept aside and fed to models with two token types as token_type_ids:
     the standard architecture and checkpoint format, no extra parameters."""
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     words, first = group_words(enc["offset_mapping"], enc.word_ids())
     word_ids = enc.word_ids()
     starts = {}

@@ -37,7 +37,8 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
         held = set(info.get("heldout_documents", []))
         selected = [d for d in docs if d.id in held]
         if not selected:
-            raise CorpusError(f"{model_dir} holds out no annotated document (data.holdout=none?)")
+            raise CorpusError(f"{model_dir} was trained on every annotated document (data.holdout=none): "
+                              "measure the recipe with `cv`, or evaluate a model trained with data.holdout=seeds")
     elif which == "seeds":
         seeds = corpus.seed_ids(root / cfg.data.seeds)
         selected = [d for d in docs if d.id in seeds]

@@ -146,6 +146,18 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object])
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _log_samples(result: FitResult, cfg: Config, docs: list[Document], target: Path) -> None:
+    import mlflow
+
+    from .extract import Article
+
+    ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
+    records = ext.predict([Article(d.id, d.text) for d in docs])
+    path = target / "sample_predictions.jsonl"
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    mlflow.log_artifact(str(path))
+
+
 def train(cfg: Config, root: Path, progress: bool = True) -> dict:
     """The `train` command: split by document, fine-tune, evaluate the held-out documents, save to
     models/<name>/, log everything to one MLflow run. Returns the held-out metrics."""
@@ -172,6 +184,8 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
             tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(train_docs)})
             if held:
                 log_evaluation(evaluation, target)
+            else:  # nothing held out: still show what the model makes of a few articles
+                _log_samples(result, cfg, docs[:5], target)
             from .pyfunc import log_pyfunc
 
             log_pyfunc(target)

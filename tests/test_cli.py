@@ -63,3 +63,10 @@ def test_import_markup_refuses_to_overwrite(tmp_path):
     assert runner.invoke(app, args).exit_code == 0
     again = runner.invoke(app, args)
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_agreement_of_a_set_with_itself_is_perfect(root):
+    result = runner.invoke(app, ["agreement", str(root / "annotations"), str(root / "annotations")])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["span_f1_exact"] == 1.0 and scores["event_f1"] == 1.0 and scores["status_accuracy"] == 1.0

@@ -75,7 +75,45 @@ def test_run_is_logged_to_mlflow_with_pyfunc_model(trained):
     assert "train_loss" in run.data.metrics
     history = client.get_metric_history(run.info.run_id, "train_loss")
     assert [m.step for m in history] == [1, 2]
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert "sample_predictions.jsonl" in artifacts
     mlflow.set_tracking_uri(f"sqlite:///{work / 'mlflow.db'}")
     model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/extractor")
     (out,) = model.predict(["Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns."])
     assert check_record(out) == []
+
+
+def test_cli_predict_writes_one_valid_record_per_file(trained, root, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    work, _, _ = trained
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["predict", str(work / "seeds"), "--model", str(work / "models/tiny"),
+                                      "--output", str(out), "--min-confidence", "0.0"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["doc_id"] for r in lines] == SEEDS
+    for r in lines:
+        assert check_record(r, (root / "seeds" / f"{r['doc_id']}.txt").read_text(encoding="utf-8")) == []
+    merged = CliRunner().invoke(app, ["predict", str(work / "seeds"), "--model", str(work / "models/tiny"),
+                                      "--merge"])
+    assert merged.exit_code == 0, merged.output
+
+
+def test_cli_predict_rejects_undecodable_and_empty_input(trained, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    work, _, _ = trained
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe caf\xe9")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    for path, message in ((bad, "not UTF-8"), (empty, "empty document")):
+        result = CliRunner().invoke(app, ["predict", str(path), "--model", str(work / "models/tiny")])
+        assert result.exit_code == 1 and message in result.output
+        assert "Traceback" not in result.output
+    assert bad.read_bytes() == b"\xff\xfe caf\xe9"  # inputs are never modified
