@@ -191,11 +191,14 @@ def write_evaluation(ev: Evaluation, out_dir: Path) -> dict[str, Path]:
     return paths
 
 
-def log_evaluation(ev: Evaluation, model_dir: Path, prefix: str = "") -> None:
-    """Log metrics and artifacts to the active MLflow run."""
-    import mlflow
+def save_evaluation(ev: Evaluation, out_dir: Path) -> None:
+    """Write the evaluation files; with an active MLflow run, also log its metrics and the files."""
+    from . import tracking
 
-    mlflow.log_metrics({f"{prefix}{k}": float(v) for k, v in ev.metrics.items()})
-    paths = write_evaluation(ev, Path(model_dir) / "evaluation")
-    for p in paths.values():
-        mlflow.log_artifact(str(p), artifact_path="evaluation")
+    paths = write_evaluation(ev, out_dir)
+    if tracking.active():
+        import mlflow
+
+        mlflow.log_metrics({k: float(v) for k, v in ev.metrics.items()})
+        for p in paths.values():
+            mlflow.log_artifact(str(p), artifact_path="evaluation")

@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from . import corpus, tracking
 from .config import Config
 from .corpus import CorpusError
-from .evaluate import EVENT_KEYS, Evaluation, evaluate_documents, log_evaluation, write_evaluation
+from .evaluate import EVENT_KEYS, Evaluation, evaluate_documents, save_evaluation
 from .extract import Extractor
 from .inputs import expand, read_articles
 from .modeling import ModelError
@@ -53,9 +53,7 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
     with tracking.run(cfg, "evaluate", run_name=f"evaluate-{cfg.name}-{which}",
                       tags={"annotations_digest": corpus.digest(root / cfg.data.annotations), "documents": which}):
         ev = evaluate_documents(extractor, selected)
-        if tracking.active():
-            log_evaluation(ev, out_dir.parent if output is None else out_dir)
-    write_evaluation(ev, out_dir)
+        save_evaluation(ev, out_dir)
     return ev, out_dir
 
 
@@ -110,9 +108,7 @@ def cross_validate(cfg: Config, root: Path, k: int) -> dict:
                                 cfg.model.event_window)
                 ev = evaluate_documents(ext, test_docs)
                 results[name] = {**ev.metrics, "train_seconds": res.seconds, "test_documents": len(test_docs)}
-                if tracking.active():
-                    log_evaluation(ev, out_dir / name)
-                write_evaluation(ev, out_dir / name)
+                save_evaluation(ev, out_dir / name)
         folds_only = [results[n] for n, *_ in splits if n.startswith("fold-")]
         summary = {"folds": k, "cv": _summary(folds_only), "real_news": results.get("real-news"),
                    "per_split": results}

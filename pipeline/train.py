@@ -161,7 +161,7 @@ def _log_samples(result: FitResult, cfg: Config, docs: list[Document], target: P
 def train(cfg: Config, root: Path, progress: bool = True) -> dict:
     """The `train` command: split by document, fine-tune, evaluate the held-out documents, save to
     models/<name>/, log everything to one MLflow run. Returns the held-out metrics."""
-    from .evaluate import evaluate_documents, log_evaluation
+    from .evaluate import evaluate_documents, save_evaluation
 
     annotations = root / cfg.data.annotations
     docs = corpus.load(annotations)
@@ -180,11 +180,11 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
             metrics = evaluation.metrics
             extra["heldout_metrics"] = metrics
         save(result, cfg, target, extra)
+        if held:
+            save_evaluation(evaluation, target / "evaluation")
         if tracking.active():
             tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(train_docs)})
-            if held:
-                log_evaluation(evaluation, target)
-            else:  # nothing held out: still show what the model makes of a few articles
+            if not held:  # nothing held out: still show what the model makes of a few articles
                 _log_samples(result, cfg, docs[:5], target)
             from .pyfunc import log_pyfunc
 
