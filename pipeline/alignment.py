@@ -7,6 +7,7 @@ loss. Offsets are always character offsets into the original document text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 CharSpan = tuple[int, int]
@@ -98,3 +99,28 @@ def best_window(windows: Sequence[tuple[int, int]], i: int) -> int:
             if margin > best_margin:
                 best, best_margin = k, margin
     return best
+
+
+_SENTENCE_END = re.compile(r"([.!?][\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Approximate sentence spans: enough to show the evidence of an event."""
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end(1) if m.group(1) else m.start()
+        if end > start:
+            bounds.append((start, end))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def sentence_of(bounds: Sequence[tuple[int, int]], pos: int) -> int:
+    """Index of the sentence holding character `pos` (the last one starting at or before it)."""
+    k = 0
+    for i, (start, _) in enumerate(bounds):
+        if start <= pos:
+            k = i
+    return k

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +11,8 @@ from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
 from .calibration import expected_calibration_error, reliability_plot
-from .extract import Article, Extractor
+from .events import Candidate, PredSpan
+from .extract import Article, Extractor, record
 from .features import LABELS, argument_tags, encode, trigger_tags
 from .schema import Document, json_default, write_atomic
 
@@ -26,6 +27,7 @@ class Evaluation:
     report: str
     predictions: list[dict]
     calibration: dict = field(default_factory=dict)
+    candidates: list[list[Candidate]] = field(default_factory=list)
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -132,10 +134,9 @@ def tag_sequences(extractor: Extractor, docs: list[Document]) -> tuple[list[list
         gold.append(trigger_tags(d, enc))
         pred.append([LABELS[i] for i in probs.argmax(axis=1)])
         for k, ev in enumerate(d.events):
-            tags = argument_tags(d, enc, k)
             spans = [(d.span(s).start, d.span(s).end) for s in ev.triggers]
-            for p in extractor.argument_probs(enc, spans):
-                gold.append(tags)
+            for sid, p in zip(ev.triggers, extractor.argument_probs(enc, spans)):
+                gold.append(argument_tags(d, enc, k, sid))
                 pred.append([LABELS[i] for i in p.argmax(axis=1)])
     return gold, pred
 
@@ -144,23 +145,33 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], progress: boo
     gold_tags, pred_tags = tag_sequences(extractor, docs)
     per_label = classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0)
     report = classification_report(gold_tags, pred_tags, digits=3, zero_division=0)
-    articles = [Article(d.id, d.text) for d in docs]
-    preds = list(tqdm(extractor.predict(articles), total=len(articles), desc="evaluate", disable=not progress,
-                      leave=False))
-    metrics, conf = event_scores(preds, docs)
     micro = per_label.get("micro avg", {})
-    metrics.update({"entity_precision": micro.get("precision", 0.0), "entity_recall": micro.get("recall", 0.0),
-                    "entity_f1": micro.get("f1-score", 0.0)})
-    for label, row in per_label.items():
-        if "avg" not in label:
-            metrics[f"entity_f1_{label}"] = row["f1-score"]
+    span_metrics = {"entity_precision": micro.get("precision", 0.0), "entity_recall": micro.get("recall", 0.0),
+                    "entity_f1": micro.get("f1-score", 0.0)}
+    span_metrics.update({f"entity_f1_{label}": row["f1-score"] for label, row in per_label.items()
+                         if "avg" not in label})
+    candidates = []
+    for d in tqdm(docs, desc="evaluate", disable=not progress, leave=False):
+        candidates += extractor.candidates([encode(d.text, extractor.tokenizer)])
+    ev = score(docs, candidates)
+    ev.metrics.update(span_metrics)
+    ev.per_label = per_label
+    ev.report = report
+    return ev
+
+
+def score(docs: list[Document], candidates: list[list[Candidate]]) -> Evaluation:
+    """Assemble events from the model's candidates and score them. Kept apart from the model so the
+    saved candidates of a run (candidates.jsonl) can be re-assembled and re-scored without it."""
+    preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
+    metrics, conf = event_scores(preds, docs)
     calibration = {}
     for kind, pairs in conf.items():
         if pairs:
             probs, hits = np.array([p for p, _ in pairs]), np.array([h for _, h in pairs], dtype=float)
             metrics[f"{kind}_ece"] = expected_calibration_error(probs, hits)
             calibration[kind] = pairs
-    return Evaluation(metrics, per_label, report, preds, calibration)
+    return Evaluation(metrics, {}, "", preds, calibration, candidates)
 
 
 def format_table(metrics: dict, per_label: dict) -> str:
@@ -180,7 +191,10 @@ def write_evaluation(ev: Evaluation, out_dir: Path) -> dict[str, Path]:
     """Metrics JSON, seqeval report, predictions and reliability plot, written atomically."""
     out_dir = Path(out_dir)
     paths = {"metrics": out_dir / "metrics.json", "report": out_dir / "classification_report.txt",
-             "predictions": out_dir / "predictions.jsonl"}
+             "predictions": out_dir / "predictions.jsonl", "candidates": out_dir / "candidates.jsonl"}
+    write_atomic(paths["candidates"], "".join(
+        json.dumps([{"trigger": asdict(c.trigger), "args": [asdict(a) for a in c.args]} for c in cands]) + "\n"
+        for cands in ev.candidates))
     write_atomic(paths["metrics"], json.dumps({"metrics": ev.metrics, "per_label": ev.per_label}, indent=2,
                                               default=json_default))
     write_atomic(paths["report"], ev.report)
@@ -202,3 +216,11 @@ def save_evaluation(ev: Evaluation, out_dir: Path) -> None:
         mlflow.log_metrics({k: float(v) for k, v in ev.metrics.items()})
         for p in paths.values():
             mlflow.log_artifact(str(p), artifact_path="evaluation")
+
+
+def load_candidates(path: Path) -> list[list[Candidate]]:
+    """The candidates.jsonl of an evaluation, one list per document in evaluation order."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        out.append([Candidate(PredSpan(**c["trigger"]), [PredSpan(**a) for a in c["args"]]) for c in json.loads(line)])
+    return out

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .alignment import sentence_bounds
 from .countries import country_code
 from .dates import resolve_date
 
@@ -31,22 +32,6 @@ class Candidate:
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|sir|dame|madam|mme|m)\.?\s+", re.I)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that"}
-_SENTENCE_END = re.compile(r"([.!?][\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Approximate sentence spans: enough to show the evidence of an event."""
-    bounds, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end(1) if m.group(1) else m.start()
-        if end > start:
-            bounds.append((start, end))
-        start = m.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return bounds
-
-
 def _words(name: str) -> tuple[str, ...]:
     name = _POSSESSIVE.sub("", _HONORIFIC.sub("", name.strip()))
     return tuple(w for w in re.findall(r"[\w\-]+", name.lower()) if w not in _NOMINAL)
@@ -115,6 +100,25 @@ class _Doc:
             self.entities.append(_Entity([m]))
             self.of_mention[key] = len(self.entities) - 1
 
+    def add_repeats(self) -> None:
+        """Every other occurrence in the text of an entity's name, or a person's surname, is a
+        mention too ("Keep every mention's offsets"), unless another entity holds it."""
+        taken = set(self.of_mention)
+        for i in range(len(self.entities)):
+            name = self.name(i)
+            words = name.split()
+            forms = {name}
+            if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) > 2:
+                forms.add(words[-1])
+            for form in forms:
+                for m in re.finditer(rf"(?<![\w\-]){re.escape(form)}(?![\w\-])", self.text):
+                    key = (m.start(), m.end())
+                    if not any(a < key[1] and key[0] < b for a, b in taken):
+                        score = max(x.score for x in self.entities[i].mentions)
+                        self.entities[i].mentions.append(PredSpan("PARTICIPANT", key[0], key[1], score))
+                        self.of_mention[key] = i
+                        taken.add(key)
+
     def entity_country(self, i: int) -> str | None:
         e = self.entities[i]
         for a in sorted(e.affiliations, key=lambda a: a.start):
@@ -171,6 +175,14 @@ def plausible_party(mention: str) -> bool:
     return not (" " not in m and m.islower())
 
 
+def _plausible_modifier(s: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", s)
+    return bool(words) and not (len(words) == 1 and words[0].lower() in _FUNCTION_WORDS)
+
+
+_FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "a", "an", "mr", "ms", "mrs", "dr"}
+
+
 def assemble(text: str, document_date: str | None, candidates: list[Candidate]) -> list[dict]:
     """Events of one document in the output contract's shape, in text order."""
     doc = _Doc(text)
@@ -181,7 +193,8 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
             if not is_nominal(doc.surface(m)):
                 doc.add_proper(m)
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
-        modifiers = [a for a in c.args if a.label in ("TITLE", "AFFILIATION")]
+        modifiers = [a for a in c.args
+                     if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(text[a.start : a.end])]
         people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
         for a in modifiers:
             near = _holder(a, people, modifiers, text)
@@ -195,6 +208,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
             if is_nominal(doc.surface(m)):
                 doc.add_nominal(m, context)
 
+    doc.add_repeats()
     groups = _group(doc, candidates, participants)
     events = [_event(doc, document_date, g, participants) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
@@ -242,12 +256,15 @@ def _event(doc: _Doc, document_date: str | None, group: list[Candidate], partici
                 ids.append(i)
     args = [a for c in group for a in c.args]
     by_label = {lab: [a for a in args if a.label == lab] for lab in ("DATE", "LOCATION", "TOPIC")}
+    def closeness(a: PredSpan) -> tuple:
+        # The primary mention's own window first, then the nearest to its trigger.
+        return (a not in primary.args, abs(a.start - primary.trigger.start), -a.score)
+
     date = None
     if by_label["DATE"]:
-        resolved = [(resolve_date(doc.surface(d), document_date, status), d) for d in by_label["DATE"]]
-        r, d = max(resolved, key=lambda rd: (rd[0]["value"] is not None, rd[1].score))
-        date = {**r, "start": d.start, "end": d.end}
-    location = max(by_label["LOCATION"], key=lambda s: s.score, default=None)
+        d = min(by_label["DATE"], key=closeness)
+        date = {**resolve_date(doc.surface(d), document_date, status), "start": d.start, "end": d.end}
+    location = min(by_label["LOCATION"], key=closeness, default=None)
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
         if doc.surface(t).lower() not in seen:

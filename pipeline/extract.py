@@ -46,6 +46,14 @@ def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
     tags = [LABELS[i] for i in best]
     spans = []
     for label, start, end, w0, w1 in tags_to_spans(enc.words, tags):
+        # A span never starts or ends on bare punctuation (". Qin" is "Qin").
+        while w0 < w1 and not any(c.isalnum() for c in enc.text[slice(*enc.words[w0])]):
+            w0 += 1
+        while w1 > w0 and not any(c.isalnum() for c in enc.text[slice(*enc.words[w1 - 1])]):
+            w1 -= 1
+        if w0 == w1:
+            continue
+        start, end = enc.words[w0][0], enc.words[w1 - 1][1]
         if label in keep:
             score = float(np.mean([wprobs[w, best[w]] for w in range(w0, w1)]))
             spans.append(PredSpan(label, start, end, score))
@@ -107,8 +115,10 @@ class Extractor:
 
     def _predict_batch(self, arts: list[Article]) -> list[dict]:
         encs = [encode(a.text, self.tokenizer) for a in arts]
-        out = []
-        for art, cands in zip(arts, self.candidates(encs)):
-            date = document_date(art.text) or art.date
-            out.append({"doc_id": art.id, "document_date": date, "events": assemble(art.text, date, cands)})
-        return out
+        return [record(art, cands) for art, cands in zip(arts, self.candidates(encs))]
+
+
+def record(art: Article, candidates: list[Candidate]) -> dict:
+    """The output record of one article from its candidates (one per predicted trigger mention)."""
+    date = document_date(art.text) or art.date
+    return {"doc_id": art.id, "document_date": date, "events": assemble(art.text, date, candidates)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .alignment import centered_window, group_words, sliding_windows, spans_to_tags
+from .alignment import centered_window, group_words, sentence_bounds, sentence_of, sliding_windows, spans_to_tags
 from .schema import Document
 
 TRIGGER_TYPES = {"occurred": "MEET_OCCURRED", "planned": "MEET_PLANNED", "cancelled": "MEET_CANCELLED"}
@@ -127,12 +127,25 @@ def trigger_tags(doc: Document, enc: Encoded) -> list[str]:
     return spans_to_tags(enc.words, spans)
 
 
-def argument_tags(doc: Document, enc: Encoded, event_index: int) -> list[str]:
+def argument_tags(doc: Document, enc: Encoded, event_index: int, trigger_id: str) -> list[str]:
+    """Gold tags of one trigger mention's argument window. Parties are tagged where the mention's
+    sentence names them, else at their nearest mention; their titles and affiliations in the same
+    sentences; the event's date, place and topics wherever they are."""
     ev = doc.events[event_index]
-    members = set(ev.participants)
+    bounds = sentence_bounds(doc.text)
+    trigger = doc.span(trigger_id)
+    here = sentence_of(bounds, trigger.start)
     linked = set(ev.date) | set(ev.location) | set(ev.topics)
-    spans = [(s.label, s.start, s.end) for s in doc.spans
-             if (s.entity in members and s.label in ("PARTICIPANT", "TITLE", "AFFILIATION")) or s.id in linked]
+    spans = [(s.label, s.start, s.end) for s in doc.spans if s.id in linked]
+    for party in ev.participants:
+        mentions = doc.entity_mentions(party)
+        chosen = [m for m in mentions if sentence_of(bounds, m.start) == here]
+        if not chosen and mentions:
+            chosen = [min(mentions, key=lambda m: abs(m.start - trigger.start))]
+        sentences = {sentence_of(bounds, m.start) for m in chosen}
+        spans += [(m.label, m.start, m.end) for m in chosen]
+        spans += [(s.label, s.start, s.end) for s in doc.entity_mentions(party, ("TITLE", "AFFILIATION"))
+                  if sentence_of(bounds, s.start) in sentences]
     return spans_to_tags(enc.words, spans)
 
 
@@ -148,7 +161,6 @@ def training_windows(doc: Document, tokenizer, max_length: int, stride: int, eve
     windows = [w for w in windows if any(lab > 0 for lab in w.labels) or rng.random() < empty_window_keep]
     gold_triggers: set[int] = set()
     for k, ev in enumerate(doc.events):
-        tags = argument_tags(doc, enc, k)
         for sid in ev.triggers:
             span = doc.span(sid)
             gold_triggers.update(range(*enc.token_range(span.start, span.end)))
@@ -156,7 +168,8 @@ def training_windows(doc: Document, tokenizer, max_length: int, stride: int, eve
         chosen = ev.triggers[:1] + rng.sample(ev.triggers[1:], min(mentions_per_event - 1, len(ev.triggers) - 1))
         for sid in chosen:
             span = doc.span(sid)
-            windows.append(argument_window(enc, tokenizer, enc.token_range(span.start, span.end), event_window, tags))
+            windows.append(argument_window(enc, tokenizer, enc.token_range(span.start, span.end), event_window,
+                                           argument_tags(doc, enc, k, sid)))
     candidates = [w for w, (s, e) in enumerate(enc.words)
                   if doc.text[s:e].lower() in trigger_words and enc.word_first_token[w] not in gold_triggers]
     empty = ["O"] * len(enc.words)
