@@ -217,3 +217,15 @@ def agreement_cmd(
     except ValueError as exc:
         _fail(str(exc))
     typer.echo(json.dumps(result, indent=2))
+
+
+@app.command()
+def rescore(cv_dir: Annotated[Path, typer.Argument(help="Output directory of `cv` (models/<name>-cv).")],
+            annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")]
+            = ROOT / "annotations") -> None:
+    """Re-assemble events from a cv run's saved candidates and re-score it, without retraining."""
+    from .runs import rescore_cv
+
+    if not (cv_dir / "summary.json").is_file():
+        _fail(f"{cv_dir} holds no cv summary.json")
+    typer.echo(_guard(rescore_cv, cv_dir, annotations)["table"])

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .alignment import sentence_bounds
+from .alignment import sentence_bounds, sentence_of
 from .countries import country_code
 from .dates import resolve_date
 
@@ -65,9 +65,9 @@ class _Doc:
         if key in self.of_mention:
             return
         words = set(_words(self.surface(m)))
-        matches = [i for i, e in enumerate(self.entities)
-                   if words and any(words <= set(_words(self.surface(x))) or set(_words(self.surface(x))) <= words
-                                    for x in e.mentions if not is_nominal(self.surface(x)))]
+        matches = self._matching(words)
+        if not matches and len(words) == 1 and next(iter(words)).endswith("s"):
+            matches = self._matching({next(iter(words))[:-1]})  # "Mr. Qins' meeting": a stray possessive s
         if matches:
             # Several people may share a surname: take the one mentioned last before this mention.
             i = max(matches, key=lambda k: max((x.start for x in self.entities[k].mentions if x.start <= m.start),
@@ -78,7 +78,13 @@ class _Doc:
             i = len(self.entities) - 1
         self.of_mention[key] = i
 
-    def add_nominal(self, m: PredSpan, context: list[int]) -> None:
+    def _matching(self, words: set[str]) -> list[int]:
+        """Entities with a proper mention whose words contain these words, or are contained in them."""
+        return [i for i, e in enumerate(self.entities)
+                if words and any(words <= set(_words(self.surface(x))) or set(_words(self.surface(x))) <= words
+                                 for x in e.mentions if not is_nominal(self.surface(x)))]
+
+    def add_nominal(self, m: PredSpan, context: list[int], standalone: bool = True) -> None:
         """Resolve "the American envoy" to the one entity of its event whose country or title it
         names; otherwise it stands for a party of its own."""
         key = (m.start, m.end)
@@ -96,7 +102,7 @@ class _Doc:
         if len(fits) == 1:
             self.entities[fits[0]].mentions.append(m)
             self.of_mention[key] = fits[0]
-        else:
+        elif standalone:  # the event names too few parties: the nominal stands for one of its own
             self.entities.append(_Entity([m]))
             self.of_mention[key] = len(self.entities) - 1
 
@@ -206,12 +212,32 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
                           if (m.start, m.end) in doc.of_mention})
         for m in participants[id(c)]:
             if is_nominal(doc.surface(m)):
-                doc.add_nominal(m, context)
+                doc.add_nominal(m, context, standalone=len(context) < 2)
+        participants[id(c)] = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
 
+    bounds = sentence_bounds(text)
+    for c in candidates:
+        participants[id(c)] = _local(doc, c, participants[id(c)], bounds)
     doc.add_repeats()
     groups = _group(doc, candidates, participants)
     events = [_event(doc, document_date, g, participants) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
+
+
+def _local(doc: _Doc, c: Candidate, mentions: list[PredSpan], bounds: list[tuple[int, int]]) -> list[PredSpan]:
+    """The parties of a trigger mention are those its own sentence names; when it names fewer
+    than two, the nearest sentences around it add theirs ("Earlier on Thursday, Lavrov hosted both
+    men" takes the men from the sentence before)."""
+    here = sentence_of(bounds, c.trigger.start)
+    by_distance: dict[int, set[int]] = {}
+    for m in mentions:
+        by_distance.setdefault(abs(sentence_of(bounds, m.start) - here), set()).add(doc.of_mention[(m.start, m.end)])
+    keep: set[int] = set()
+    for dist in sorted(by_distance):
+        if len(keep) >= 2 or dist > 2:
+            break
+        keep |= by_distance[dist]
+    return [m for m in mentions if doc.of_mention[(m.start, m.end)] in keep]
 
 
 def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[list[Candidate]]:

@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from . import corpus, tracking
 from .config import Config
 from .corpus import CorpusError
-from .evaluate import EVENT_KEYS, Evaluation, evaluate_documents, save_evaluation
+from .evaluate import EVENT_KEYS, Evaluation, evaluate_documents, save_evaluation, write_evaluation
 from .extract import Extractor
 from .inputs import expand, read_articles
 from .modeling import ModelError
@@ -131,3 +131,38 @@ def format_cv(summary: dict) -> str:
         lines.append(f"{key:<24}{cv['mean'] if cv else float('nan'):>9.3f}{cv['std'] if cv else float('nan'):>9.3f}"
                      f"{rn if rn is not None else float('nan'):>11.3f}")
     return "\n".join(lines)
+
+
+def rescore(split_dir: Path, annotations: Path) -> Evaluation:
+    """Re-assemble and re-score a saved evaluation from its candidates.jsonl, without the model:
+    for changes to event assembly. Span-level (seqeval) figures are kept from the original run."""
+    from .evaluate import load_candidates, score
+
+    split_dir = Path(split_dir)
+    ids = [json.loads(line)["doc_id"] for line in (split_dir / "predictions.jsonl").read_text().splitlines()]
+    docs = {d.id: d for d in corpus.load(annotations)}
+    missing = [i for i in ids if i not in docs]
+    if missing:
+        raise CorpusError(f"{split_dir}: documents no longer annotated: {', '.join(missing[:3])}")
+    ev = score([docs[i] for i in ids], load_candidates(split_dir / "candidates.jsonl"))
+    old = json.loads((split_dir / "metrics.json").read_text())
+    ev.metrics.update({k: v for k, v in old["metrics"].items() if k.startswith("entity_")})
+    ev.per_label = old["per_label"]
+    ev.report = (split_dir / "classification_report.txt").read_text()
+    return ev
+
+
+def rescore_cv(cv_dir: Path, annotations: Path) -> dict:
+    """Re-score every split of a `cv` output directory and rewrite its summary."""
+    cv_dir = Path(cv_dir)
+    summary = json.loads((cv_dir / "summary.json").read_text())
+    for name, row in summary["per_split"].items():
+        ev = rescore(cv_dir / name, annotations)
+        write_evaluation(ev, cv_dir / name)
+        summary["per_split"][name] = {**row, **ev.metrics}
+    folds_only = [r for n, r in summary["per_split"].items() if n.startswith("fold-")]
+    summary["cv"] = _summary(folds_only)
+    summary["real_news"] = summary["per_split"].get("real-news")
+    summary["table"] = format_cv(summary)
+    write_atomic(cv_dir / "summary.json", json.dumps(summary, indent=2, default=json_default))
+    return summary
