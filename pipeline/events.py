@@ -229,14 +229,14 @@ def _local(doc: _Doc, c: Candidate, mentions: list[PredSpan], bounds: list[tuple
     than two, the nearest sentences around it add theirs ("Earlier on Thursday, Lavrov hosted both
     men" takes the men from the sentence before)."""
     here = sentence_of(bounds, c.trigger.start)
-    by_distance: dict[int, set[int]] = {}
+    by_offset: dict[int, set[int]] = {}
     for m in mentions:
-        by_distance.setdefault(abs(sentence_of(bounds, m.start) - here), set()).add(doc.of_mention[(m.start, m.end)])
+        by_offset.setdefault(sentence_of(bounds, m.start) - here, set()).add(doc.of_mention[(m.start, m.end)])
     keep: set[int] = set()
-    for dist in sorted(by_distance):
-        if len(keep) >= 2 or dist > 2:
+    for offset in (0, -1, 1, -2, 2):  # earlier sentences first: they introduce the parties
+        if len(keep) >= 2:
             break
-        keep |= by_distance[dist]
+        keep |= by_offset.get(offset, set())
     return [m for m in mentions if doc.of_mention[(m.start, m.end)] in keep]
 
 

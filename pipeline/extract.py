@@ -51,6 +51,9 @@ def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
             w0 += 1
         while w1 > w0 and not any(c.isalnum() for c in enc.text[slice(*enc.words[w1 - 1])]):
             w1 -= 1
+        # Nor does it run across a line break (a name followed by the next paragraph's dateline).
+        while w1 - w0 > 1 and "\n" in enc.text[enc.words[w0][0] : enc.words[w1 - 1][1]]:
+            w1 -= 1
         if w0 == w1:
             continue
         start, end = enc.words[w0][0], enc.words[w1 - 1][1]

@@ -106,3 +106,14 @@ def test_merge_reports_fills_the_date_from_a_dated_report():
     assert qin_burns[0]["date"] == "2023-05-08"
     assert qin_burns[0]["sources"] == [{"doc_id": "a", "event_index": 0}, {"doc_id": "b", "event_index": 0}]
     assert len(merged) == 2
+
+
+def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
+    text = ("Ararat Mirzoyan and Jeyhun Bayramov arrived in Moscow on Thursday. "
+            "Earlier on Thursday, Lavrov hosted both men. Separately, Macron spoke about Biden.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "hosted"), [s("PARTICIPANT", "Ararat Mirzoyan"), s("PARTICIPANT", "Jeyhun Bayramov"),
+                                            s("PARTICIPANT", "Lavrov"), s("PARTICIPANT", "Macron"),
+                                            s("PARTICIPANT", "Biden")])
+    (event,) = assemble(text, "2023-05-19", [c])
+    assert [p["name"] for p in event["participants"]] == ["Ararat Mirzoyan", "Jeyhun Bayramov", "Lavrov"]
