@@ -296,15 +296,20 @@ def _event(doc: _Doc, document_date: str | None, group: list[Candidate], partici
         if doc.surface(t).lower() not in seen:
             seen.add(doc.surface(t).lower())
             topics.append(_mention(doc, t))
+    # A party is as certain as its best mention tagged for this meeting, and only if the meeting is real.
+    trigger_score = max(c.trigger.score for c in group)
+    local: dict[int, float] = {}
+    for c in group:
+        for m in participants[id(c)]:
+            i = doc.of_mention[(m.start, m.end)]
+            local[i] = max(local.get(i, 0.0), m.score)
     people = []
     for i in ids:
         e = doc.entities[i]
-        score = max(m.score for m in e.mentions)
         people.append({"name": doc.name(i), "title": doc.pick(e.titles), "affiliation": doc.pick(e.affiliations),
-                       "country": doc.entity_country(i), "confidence": round(score, 4),
+                       "country": doc.entity_country(i), "confidence": round(local[i] * trigger_score, 4),
                        "mentions": [_mention(doc, m) for m in sorted(e.mentions, key=lambda m: m.start)]})
-    trigger_score = max(c.trigger.score for c in group)
-    top = sorted((p["confidence"] for p in people), reverse=True)[:2]
+    top = sorted(local.values(), reverse=True)[:2]
     confidence = trigger_score * (sum(top) / len(top)) if top else 0.0
     # Evidence: the sentences joining the trigger to the nearest mention of each of its arguments.
     def dist(a: PredSpan) -> int:
