@@ -288,8 +288,10 @@ def _event(doc: _Doc, document_date: str | None, group: list[Candidate], partici
 
     date = None
     if by_label["DATE"]:
-        d = min(by_label["DATE"], key=closeness)
-        date = {**resolve_date(doc.surface(d), document_date, status), "start": d.start, "end": d.end}
+        resolved = {d: resolve_date(doc.surface(d), document_date, status) for d in by_label["DATE"]}
+        # A phrase that means a time ("on Monday") over one that does not ("later", "in months").
+        d = min(by_label["DATE"], key=lambda d: (resolved[d]["precision"] is None, *closeness(d)))
+        date = {**resolved[d], "start": d.start, "end": d.end}
     location = min(by_label["LOCATION"], key=closeness, default=None)
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
