@@ -16,6 +16,11 @@ _SHORT = {"us": "USA", "u.s.": "USA", "u.s": "USA", "america": "USA", "uk": "GBR
           "britain": "GBR", "sino": "CHN", "prc": "CHN", "dprk": "PRK", "rok": "KOR", "uae": "ARE"}
 
 
+# First words of country names that are ordinary English words ("Central Committee" is not CAF).
+_GENERIC = {"central", "united", "saint", "democratic", "republic", "great", "equatorial", "northern",
+            "southern", "western", "eastern", "federated", "holy", "marshall", "cocos", "christmas", "falkland"}
+
+
 @lru_cache(maxsize=1)
 def _index() -> list[tuple[re.Pattern, str]]:
     names: dict[str, str] = {}
@@ -39,7 +44,7 @@ def _index() -> list[tuple[re.Pattern, str]]:
             if len(stem) >= 5:
                 first_words.setdefault(stem, set()).add(code)
     for stem, codes in first_words.items():
-        if len(codes) == 1:
+        if len(codes) == 1 and stem not in _GENERIC:
             names.setdefault(stem, codes.pop())
     names.update(_SEATS)
     # Longest names first, so "South Korean" wins over "Korean", "Niger" never matches "Nigerian".

@@ -250,10 +250,12 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[l
         dates = [a for a in c.args if a.label == "DATE"]
         return resolve_date(doc.surface(dates[0]), None, c.trigger.label)["value"] if dates else None
 
-    # (core parties, dates, mentions): a mention joins on the parties of the group's first and
-    # fullest mention, so groups never snowball through their union.
+    # (core parties, dates, mentions): a mention joins on the parties of the group's founding
+    # mention, so groups never snowball through their union.
     groups: list[tuple[set[int], set[str], list[Candidate]]] = []
-    for c in sorted(candidates, key=lambda c: (-len(parties(c)), c.trigger.start)):
+    # The most confident mentions with the fewest parties found groups: a sentence that reports two
+    # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
+    for c in sorted(candidates, key=lambda c: (len(parties(c)) < 2, len(parties(c)), -c.trigger.score)):
         p = parties(c)
         if not p:
             continue

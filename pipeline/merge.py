@@ -39,7 +39,8 @@ def merge_reports(records: list[dict]) -> list[dict]:
         for i, ev in enumerate(rec["events"]):
             ev = {**ev, "_date": rec.get("document_date")}
             for g in groups:
-                if all(_compatible(ev, e) and _shared(ev, e) >= 2 for _, _, e in g):
+                # Events of one article were already told apart by its own assembly.
+                if all(d != rec["doc_id"] and _compatible(ev, e) and _shared(ev, e) >= 2 for d, _, e in g):
                     g.append((rec["doc_id"], i, ev))
                     break
             else:
