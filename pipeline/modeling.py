@@ -82,12 +82,11 @@ def predict_windows(model, tokenizer, windows: list[Window], batch_size: int = 3
     model.eval()
     device = next(model.parameters()).device
     pad = collator(tokenizer)
-    out: list[np.ndarray] = []
+    with_case = uses_case(model)
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))  # less padding
     results: dict[int, np.ndarray] = {}
     for b in range(0, len(order), batch_size):
         idx = order[b : b + batch_size]
-        with_case = uses_case(model)
         batch = pad([{k: v for k, v in windows[i].model_inputs(with_case).items() if k != "labels"} for i in idx])
         batch = {k: v.to(device) for k, v in batch.items()}
         with torch.autocast(device.type, enabled=device.type == "cuda"):
@@ -95,5 +94,4 @@ def predict_windows(model, tokenizer, windows: list[Window], batch_size: int = 3
         probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         for row, i in enumerate(idx):
             results[i] = probs[row, : len(windows[i].input_ids)]
-    out = [results[i] for i in range(len(windows))]
-    return out
+    return [results[i] for i in range(len(windows))]
