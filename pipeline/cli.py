@@ -173,14 +173,17 @@ def predict(
 
 @app.command()
 def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides = None,
-       folds: Annotated[int, typer.Option(help="Number of folds over documents.")] = 5) -> None:
+       folds: Annotated[int, typer.Option(help="Number of folds over documents.")] = 5,
+       only: Annotated[list[str] | None, typer.Option(
+           "--only", help="Run just this split (real-news, fold-1, ...); repeatable. Other splits' "
+                          "results are kept from the last run.")] = None) -> None:
     """k-fold cross-validation over documents, plus the real-news test (train without the seeds,
     test on them); one MLflow parent run, a child run per fold."""
     from .runs import cross_validate
 
     cfg = _config(config, overrides)
     _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
-    summary = _guard(cross_validate, cfg, ROOT, folds)
+    summary = _guard(cross_validate, cfg, ROOT, folds, only or ())
     typer.echo(summary["table"])
 
 
@@ -226,6 +229,6 @@ def rescore(cv_dir: Annotated[Path, typer.Argument(help="Output directory of `cv
     """Re-assemble events from a cv run's saved candidates and re-score it, without retraining."""
     from .runs import rescore_cv
 
-    if not (cv_dir / "summary.json").is_file():
-        _fail(f"{cv_dir} holds no cv summary.json")
+    if not cv_dir.is_dir():
+        _fail(f"{cv_dir} is not a directory")
     typer.echo(_guard(rescore_cv, cv_dir, annotations)["table"])

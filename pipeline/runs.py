@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import statistics
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -81,13 +82,16 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
 
 
 def _summary(rows: list[dict]) -> dict:
+    if not rows:  # e.g. `cv --only real-news` before any fold has run
+        return {}
     keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
     return {k: {"mean": statistics.fmean(r[k] for r in rows),
                 "std": statistics.stdev(r[k] for r in rows) if len(rows) > 1 else 0.0} for k in keys}
 
 
-def cross_validate(cfg: Config, root: Path, k: int) -> dict:
-    """k folds over documents and the real-news test, in one parent MLflow run with child runs."""
+def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) -> dict:
+    """k folds over documents and the real-news test, in one parent MLflow run with child runs.
+    `only` runs the named splits and keeps the other splits' results from an earlier run."""
     from .train import fit
 
     docs = corpus.load(root / cfg.data.annotations)
@@ -99,6 +103,14 @@ def cross_validate(cfg: Config, root: Path, k: int) -> dict:
         splits.insert(0, ("real-news", real_train, real_test))
     out_dir = root / cfg.output_dir / f"{cfg.name}-cv"
     results: dict[str, dict] = {}
+    if only:
+        unknown = sorted(set(only) - {name for name, *_ in splits})
+        if unknown:
+            raise CorpusError(f"unknown split(s) {', '.join(unknown)}; "
+                              f"the splits are {', '.join(name for name, *_ in splits)}")
+        splits = [s for s in splits if s[0] in only]
+        if (out_dir / "summary.json").exists():
+            results = json.loads((out_dir / "summary.json").read_text())["per_split"]
     with tracking.run(cfg, "cv", run_name=f"cv-{cfg.name}", tags={"folds": str(k),
                       "annotations_digest": corpus.digest(root / cfg.data.annotations)}):
         for name, train_docs, test_docs in splits:
@@ -109,7 +121,8 @@ def cross_validate(cfg: Config, root: Path, k: int) -> dict:
                 ev = evaluate_documents(ext, test_docs)
                 results[name] = {**ev.metrics, "train_seconds": res.seconds, "test_documents": len(test_docs)}
                 save_evaluation(ev, out_dir / name)
-        folds_only = [results[n] for n, *_ in splits if n.startswith("fold-")]
+        results = dict(sorted(results.items(), key=lambda kv: (kv[0] != "real-news", kv[0])))
+        folds_only = [row for n, row in results.items() if n.startswith("fold-")]
         summary = {"folds": k, "cv": _summary(folds_only), "real_news": results.get("real-news"),
                    "per_split": results}
         if tracking.active():
@@ -155,11 +168,17 @@ def rescore(split_dir: Path, annotations: Path) -> Evaluation:
 def rescore_cv(cv_dir: Path, annotations: Path) -> dict:
     """Re-score every split of a `cv` output directory and rewrite its summary."""
     cv_dir = Path(cv_dir)
-    summary = json.loads((cv_dir / "summary.json").read_text())
-    for name, row in summary["per_split"].items():
+    summary_path = cv_dir / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"per_split": {}}
+    # Every split directory counts, also those run separately (`cv --only`) and copied together.
+    names = sorted((p.parent.name for p in cv_dir.glob("*/candidates.jsonl")), key=lambda n: (n != "real-news", n))
+    if not names:
+        raise CorpusError(f"{cv_dir}: no split directories with candidates.jsonl")
+    summary["folds"] = summary.get("folds") or sum(n.startswith("fold-") for n in names)
+    for name in names:
         ev = rescore(cv_dir / name, annotations)
         write_evaluation(ev, cv_dir / name)
-        summary["per_split"][name] = {**row, **ev.metrics}
+        summary["per_split"][name] = {**summary["per_split"].get(name, {}), **ev.metrics}
     folds_only = [r for n, r in summary["per_split"].items() if n.startswith("fold-")]
     summary["cv"] = _summary(folds_only)
     summary["real_news"] = summary["per_split"].get("real-news")

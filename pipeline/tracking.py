@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,13 +54,13 @@ def run(cfg: Config, kind: str, run_name: str | None = None, nested: bool = Fals
 
 
 def log_metrics(metrics: dict[str, float], step: int | None = None) -> None:
-    import mlflow
+    if active():
+        import mlflow
 
-    if mlflow.active_run() is not None:
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None}, step=step)
 
 
 def active() -> bool:
-    import mlflow
-
-    return mlflow.active_run() is not None
+    # A run can only be open if `run` imported mlflow; with tracking disabled mlflow is never loaded.
+    mlflow = sys.modules.get("mlflow")
+    return mlflow is not None and mlflow.active_run() is not None
