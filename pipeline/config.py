@@ -21,6 +21,9 @@ class DataConfig(_Strict):
     # Documents held out from training for `evaluate`; split by document, never by sentence.
     holdout: Literal["seeds", "random", "none"] = "random"
     holdout_fraction: float = Field(0.15, ge=0.0, lt=1.0)
+    # Share of the training documents kept out of fine-tuning to fit the confidence calibrator
+    # (calibration.json beside the model); 0 ships the model's raw, overconfident scores.
+    calibration_fraction: float = Field(0.15, ge=0.0, lt=1.0)
     split_seed: int = 13
 
 
@@ -33,7 +36,7 @@ class ModelConfig(_Strict):
 
 
 class TrainConfig(_Strict):
-    epochs: int = Field(6, ge=1)
+    epochs: int = Field(20, ge=1)
     batch_size: int = Field(16, ge=1)
     learning_rate: float = Field(1e-4, gt=0)
     weight_decay: float = Field(0.01, ge=0)

@@ -50,6 +50,13 @@ def holdout_split(docs: list[Document], mode: str, fraction: float, seed: int,
     return train, held
 
 
+def calibration_split(docs: list[Document], fraction: float, seed: int) -> tuple[list[Document], list[Document]]:
+    """(fine-tune, calibrate): a random share of the training documents for the calibrator."""
+    if fraction <= 0 or len(docs) < 2:
+        return list(docs), []
+    return holdout_split(docs, "random", fraction, seed + 1, set())
+
+
 def folds(docs: list[Document], k: int, seed: int) -> list[tuple[list[Document], list[Document]]]:
     """k (train, test) pairs over documents; every document is tested exactly once."""
     if not 2 <= k <= len(docs):

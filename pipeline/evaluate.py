@@ -10,7 +10,7 @@ import numpy as np
 from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
-from .calibration import expected_calibration_error, reliability_plot
+from .calibration import Calibrator, expected_calibration_error, fit_calibrator, reliability_plot
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
 from .features import LABELS, argument_tags, encode, trigger_tags
@@ -153,17 +153,20 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], progress: boo
     candidates = []
     for d in tqdm(docs, desc="evaluate", disable=not progress, leave=False):
         candidates += extractor.candidates([encode(d.text, extractor.tokenizer)])
-    ev = score(docs, candidates)
+    ev = score(docs, candidates, extractor.calibrator)
     ev.metrics.update(span_metrics)
     ev.per_label = per_label
     ev.report = report
     return ev
 
 
-def score(docs: list[Document], candidates: list[list[Candidate]]) -> Evaluation:
+def score(docs: list[Document], candidates: list[list[Candidate]], calibrator: Calibrator | None = None) -> Evaluation:
     """Assemble events from the model's candidates and score them. Kept apart from the model so the
     saved candidates of a run (candidates.jsonl) can be re-assembled and re-scored without it."""
     preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
+    if calibrator:
+        for p in preds:
+            calibrator.apply(p["events"])
     metrics, conf = event_scores(preds, docs)
     calibration = {}
     for kind, pairs in conf.items():
@@ -172,6 +175,14 @@ def score(docs: list[Document], candidates: list[list[Candidate]]) -> Evaluation
             metrics[f"{kind}_ece"] = expected_calibration_error(probs, hits)
             calibration[kind] = pairs
     return Evaluation(metrics, {}, "", preds, calibration, candidates)
+
+
+def calibrate_on(docs: list[Document], candidates: list[list[Candidate]]) -> Calibrator:
+    """A calibrator fitted on the raw confidences of events assembled for documents the model did
+    not train on, against their gold events."""
+    preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
+    _, conf = event_scores(preds, docs)
+    return fit_calibrator(preds, {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()})
 
 
 def format_table(metrics: dict, per_label: dict) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .alignment import best_window, tags_to_spans
+from .calibration import Calibrator
 from .events import Candidate, PredSpan, assemble
 from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
 from .modeling import load_trained, pick_device, predict_windows
@@ -64,10 +65,12 @@ def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
 
 
 class Extractor:
-    def __init__(self, model, tokenizer, max_length: int, stride: int, event_window: int, batch_size: int = 32):
+    def __init__(self, model, tokenizer, max_length: int, stride: int, event_window: int, batch_size: int = 32,
+                 calibrator: Calibrator | None = None):
         self.model, self.tokenizer = model, tokenizer
         self.max_length, self.stride, self.event_window = max_length, stride, event_window
         self.batch_size = batch_size
+        self.calibrator = calibrator  # None: raw model scores as confidences
 
     @classmethod
     def load(cls, model_dir: Path, device: str = "auto", batch_size: int = 32) -> Extractor:
@@ -76,7 +79,8 @@ class Extractor:
         tokenizer, model = load_trained(model_dir)
         model.to(pick_device(device))
         cfg = json.loads((Path(model_dir) / "pipeline_config.json").read_text())["model"]
-        return cls(model, tokenizer, cfg["max_length"], cfg["stride"], cfg["event_window"], batch_size)
+        return cls(model, tokenizer, cfg["max_length"], cfg["stride"], cfg["event_window"], batch_size,
+                   Calibrator.load(model_dir))
 
     def _run(self, windows: list[Window]) -> list[np.ndarray]:
         return predict_windows(self.model, self.tokenizer, windows, self.batch_size)
@@ -118,7 +122,11 @@ class Extractor:
 
     def _predict_batch(self, arts: list[Article]) -> list[dict]:
         encs = [encode(a.text, self.tokenizer) for a in arts]
-        return [record(art, cands) for art, cands in zip(arts, self.candidates(encs))]
+        records = [record(art, cands) for art, cands in zip(arts, self.candidates(encs))]
+        if self.calibrator:
+            for rec in records:
+                self.calibrator.apply(rec["events"])
+        return records
 
 
 def record(art: Article, candidates: list[Candidate]) -> dict:

@@ -13,11 +13,11 @@ from tqdm.auto import tqdm
 from . import corpus, tracking
 from .config import Config
 from .corpus import CorpusError
-from .evaluate import EVENT_KEYS, Evaluation, evaluate_documents, save_evaluation, write_evaluation
+from .evaluate import EVENT_KEYS, Evaluation, calibrate_on, evaluate_documents, save_evaluation, score, write_evaluation
 from .extract import Extractor
 from .inputs import expand, read_articles
 from .modeling import ModelError
-from .schema import json_default, write_atomic
+from .schema import Document, json_default, write_atomic
 
 
 def model_config(model_dir: Path) -> tuple[Config, dict]:
@@ -92,7 +92,7 @@ def _summary(rows: list[dict]) -> dict:
 def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) -> dict:
     """k folds over documents and the real-news test, in one parent MLflow run with child runs.
     `only` runs the named splits and keeps the other splits' results from an earlier run."""
-    from .train import fit
+    from .train import fit_calibrated
 
     docs = corpus.load(root / cfg.data.annotations)
     seeds = corpus.seed_ids(root / cfg.data.seeds)
@@ -115,12 +115,14 @@ def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) ->
                       "annotations_digest": corpus.digest(root / cfg.data.annotations)}):
         for name, train_docs, test_docs in splits:
             with tracking.run(cfg, "cv-fold", run_name=name, nested=True):
-                res = fit(cfg, train_docs, None)
-                ext = Extractor(res.model, res.tokenizer, cfg.model.max_length, cfg.model.stride,
-                                cfg.model.event_window)
-                ev = evaluate_documents(ext, test_docs)
-                results[name] = {**ev.metrics, "train_seconds": res.seconds, "test_documents": len(test_docs)}
+                run = fit_calibrated(cfg, train_docs)
+                ev = evaluate_documents(run.extractor, test_docs)
+                results[name] = {**ev.metrics, "train_seconds": run.result.seconds, "test_documents": len(test_docs),
+                                 "calibration_documents": len(run.calibration_docs)}
                 save_evaluation(ev, out_dir / name)
+                if run.calibration_docs:  # kept so that `rescore` can refit the calibrator
+                    write_evaluation(score(run.calibration_docs, run.calibration_candidates),
+                                     out_dir / name / "calibration")
         results = dict(sorted(results.items(), key=lambda kv: (kv[0] != "real-news", kv[0])))
         folds_only = [row for n, row in results.items() if n.startswith("fold-")]
         summary = {"folds": k, "cv": _summary(folds_only), "real_news": results.get("real-news"),
@@ -148,16 +150,26 @@ def format_cv(summary: dict) -> str:
 
 def rescore(split_dir: Path, annotations: Path) -> Evaluation:
     """Re-assemble and re-score a saved evaluation from its candidates.jsonl, without the model:
-    for changes to event assembly. Span-level (seqeval) figures are kept from the original run."""
-    from .evaluate import load_candidates, score
+    for changes to event assembly. The calibrator is refitted from the saved candidates of the
+    split's calibration documents. Span-level (seqeval) figures are kept from the original run."""
+    from .evaluate import load_candidates
 
     split_dir = Path(split_dir)
-    ids = [json.loads(line)["doc_id"] for line in (split_dir / "predictions.jsonl").read_text().splitlines()]
     docs = {d.id: d for d in corpus.load(annotations)}
-    missing = [i for i in ids if i not in docs]
-    if missing:
-        raise CorpusError(f"{split_dir}: documents no longer annotated: {', '.join(missing[:3])}")
-    ev = score([docs[i] for i in ids], load_candidates(split_dir / "candidates.jsonl"))
+
+    def saved(path: Path) -> tuple[list[Document], list]:
+        ids = [json.loads(line)["doc_id"] for line in (path / "predictions.jsonl").read_text().splitlines()]
+        missing = [i for i in ids if i not in docs]
+        if missing:
+            raise CorpusError(f"{path}: documents no longer annotated: {', '.join(missing[:3])}")
+        return [docs[i] for i in ids], load_candidates(path / "candidates.jsonl")
+
+    calibrator = None
+    if (split_dir / "calibration" / "candidates.jsonl").is_file():
+        cal_docs, cal_cands = saved(split_dir / "calibration")
+        calibrator = calibrate_on(cal_docs, cal_cands)
+        write_evaluation(score(cal_docs, cal_cands), split_dir / "calibration")
+    ev = score(*saved(split_dir), calibrator)
     old = json.loads((split_dir / "metrics.json").read_text())
     ev.metrics.update({k: v for k, v in old["metrics"].items() if k.startswith("entity_")})
     ev.per_label = old["per_label"]

@@ -17,9 +17,11 @@ from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup, set_seed
 
 from . import corpus, tracking
+from .calibration import Calibrator
 from .config import Config
+from .events import Candidate
 from .extract import Extractor
-from .features import LABELS, training_windows, trigger_vocabulary
+from .features import LABELS, encode, training_windows, trigger_vocabulary
 from .modeling import collator, load_base, pick_device, uses_case
 from .schema import Document, json_default, write_atomic
 
@@ -125,7 +127,33 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     return result
 
 
-def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object]) -> None:
+@dataclass
+class Calibrated:
+    """A fine-tuned model with the calibrator fitted on the training documents it did not see."""
+
+    result: FitResult
+    extractor: Extractor
+    calibration_docs: list[Document]
+    calibration_candidates: list[list[Candidate]]
+
+
+def fit_calibrated(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | None = None,
+                   progress: bool = True) -> Calibrated:
+    """Fine-tune on all but `data.calibration_fraction` of `train_docs`, then fit the confidence
+    calibrator on the rest. Shared by `train` and `cv`, so the figures measure the shipped recipe."""
+    from .evaluate import calibrate_on
+
+    fit_docs, cal_docs = corpus.calibration_split(train_docs, cfg.data.calibration_fraction, cfg.data.split_seed)
+    result = fit(cfg, fit_docs, eval_docs, progress=progress)
+    ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
+    cands = ext.candidates([encode(d.text, ext.tokenizer) for d in cal_docs]) if cal_docs else []
+    if cal_docs:
+        ext.calibrator = calibrate_on(cal_docs, cands)
+    return Calibrated(result, ext, cal_docs, cands)
+
+
+def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
+         calibrator: Calibrator | None = None) -> None:
     """Write model, tokenizer, label map and resolved config to `target`, replacing an older model
     only once the new one is complete."""
     target = Path(target)
@@ -135,6 +163,8 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object])
     result.tokenizer.save_pretrained(partial)
     write_atomic(partial / "pipeline_config.json", json.dumps(cfg.model_dump(), indent=2))
     write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
+    if calibrator:
+        write_atomic(partial / "calibration.json", calibrator.to_json())
     write_atomic(partial / "training.json", json.dumps(
         {"history": result.history, "train_seconds": round(result.seconds, 1), **extra}, indent=2,
         default=json_default))
@@ -170,24 +200,27 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
     target = root / cfg.output_dir / cfg.name
     tags = {"annotations_digest": corpus.digest(annotations)}
     with tracking.run(cfg, "train", tags=tags):
-        result = fit(cfg, train_docs, held, progress=progress)
+        run = fit_calibrated(cfg, train_docs, held, progress=progress)
+        result, ext = run.result, run.extractor
+        cal_ids = {d.id for d in run.calibration_docs}
         metrics: dict = {}
-        extra = {"train_documents": [d.id for d in train_docs], "heldout_documents": [d.id for d in held]}
+        extra = {"train_documents": [d.id for d in train_docs if d.id not in cal_ids],
+                 "calibration_documents": sorted(cal_ids), "heldout_documents": [d.id for d in held]}
         if held:
-            ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride,
-                            cfg.model.event_window)
             evaluation = evaluate_documents(ext, held, progress=progress)
             metrics = evaluation.metrics
             extra["heldout_metrics"] = metrics
-        save(result, cfg, target, extra)
+        save(result, cfg, target, extra, ext.calibrator)
         if held:
             save_evaluation(evaluation, target / "evaluation")
         if tracking.active():
-            tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(train_docs)})
+            tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(train_docs) - len(cal_ids),
+                                  "calibration_documents": len(cal_ids)})
             if not held:  # nothing held out: still show what the model makes of a few articles
                 _log_samples(result, cfg, docs[:5], target)
             from .pyfunc import log_pyfunc
 
             log_pyfunc(target)
     return {"model_dir": str(target), "train_seconds": result.seconds, "metrics": metrics,
-            "train_documents": len(train_docs), "heldout_documents": len(held)}
+            "train_documents": len(train_docs) - len(cal_ids), "calibration_documents": len(cal_ids),
+            "heldout_documents": len(held)}

@@ -70,3 +70,14 @@ def test_agreement_of_a_set_with_itself_is_perfect(root):
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
     assert scores["span_f1_exact"] == 1.0 and scores["event_f1"] == 1.0 and scores["status_accuracy"] == 1.0
+
+
+def test_cv_rejects_an_unknown_split_before_training():
+    result = runner.invoke(app, ["cv", "--only", "fold-9", "--set", "tracking.enabled=false"])
+    assert result.exit_code == 1
+    assert "unknown split(s) fold-9" in result.output and "real-news, fold-1" in result.output
+
+
+def test_rescore_rejects_a_missing_directory(tmp_path):
+    result = runner.invoke(app, ["rescore", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "is not a directory" in result.output and "Traceback" not in result.output

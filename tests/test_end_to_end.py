@@ -37,6 +37,10 @@ def test_training_writes_a_complete_model_directory(trained):
         assert (model_dir / name).is_file(), name
     saved = json.loads((model_dir / "pipeline_config.json").read_text())
     assert saved["train"]["epochs"] == 2
+    info = json.loads((model_dir / "training.json").read_text())
+    # One of the two documents is kept out of fine-tuning for the confidence calibrator.
+    assert len(info["calibration_documents"]) == 1 and len(info["train_documents"]) == 1
+    assert set(info["train_documents"]) | set(info["calibration_documents"]) == set(SEEDS)
     assert not list((work / "models").glob(".*partial"))
 
 
