@@ -92,19 +92,28 @@ class _Doc:
             return
         words = set(_words(self.surface(m)))
         code = country_code(self.surface(m))
-        fits = []
-        for i in context:
-            e = self.entities[i]
-            codes = {self.entity_country(i)}
-            titles = {w for t in e.titles for w in _words(self.surface(t))}
-            if (code and code in codes) or (words & titles):
-                fits.append(i)
-        if len(fits) == 1:
-            self.entities[fits[0]].mentions.append(m)
-            self.of_mention[key] = fits[0]
-        elif standalone:  # the event names too few parties: the nominal stands for one of its own
-            self.entities.append(_Entity([m]))
-            self.of_mention[key] = len(self.entities) - 1
+
+        def fits(i: int) -> bool:
+            titles = {w for t in self.entities[i].titles for w in _words(self.surface(t))}
+            return bool(code and code == self.entity_country(i)) or bool(words & titles)
+
+        here = [i for i in context if fits(i)]
+        if len(here) == 1:
+            self.entities[here[0]].mentions.append(m)
+            self.of_mention[key] = here[0]
+        elif standalone:
+            # The event names too few parties: "the American envoy" is the compatible party
+            # mentioned last before it elsewhere in the article, else a party of its own.
+            def last_before(i: int) -> int:
+                return max((x.start for x in self.entities[i].mentions if x.start < m.start), default=-1)
+            earlier = [i for i in range(len(self.entities)) if i not in context and fits(i) and last_before(i) >= 0]
+            if earlier:
+                i = max(earlier, key=last_before)
+                self.entities[i].mentions.append(m)
+                self.of_mention[key] = i
+            else:
+                self.entities.append(_Entity([m]))
+                self.of_mention[key] = len(self.entities) - 1
 
     def add_repeats(self) -> None:
         """Every other occurrence in the text of an entity's name, or a person's surname, is a
@@ -194,10 +203,17 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     doc = _Doc(text)
     participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and plausible_party(text[a.start:a.end])]
                     for c in candidates}
-    for c in candidates:
-        for m in sorted(participants[id(c)], key=lambda m: -len(_words(doc.surface(m)))):
-            if not is_nominal(doc.surface(m)):
-                doc.add_proper(m)
+    # Full names first, across all trigger mentions, so that "Tusk" and "Donald" join "Donald Tusk"
+    # wherever the full name is tagged, instead of founding entities of their own.
+    # A "name" made only of title words ("Prime" of "Prime Minister") is a nominal mention.
+    title_words = {w for c in candidates for a in c.args if a.label == "TITLE" for w in _words(doc.surface(a))}
+
+    def nominal(m: PredSpan) -> bool:
+        return is_nominal(doc.surface(m)) or set(_words(doc.surface(m))) <= title_words
+
+    proper = [m for c in candidates for m in participants[id(c)] if not nominal(m)]
+    for m in sorted(proper, key=lambda m: (-len(_words(doc.surface(m))), m.start)):
+        doc.add_proper(m)
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
         modifiers = [a for a in c.args
                      if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(text[a.start : a.end])]
@@ -211,7 +227,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         context = sorted({doc.of_mention[(m.start, m.end)] for m in participants[id(c)]
                           if (m.start, m.end) in doc.of_mention})
         for m in participants[id(c)]:
-            if is_nominal(doc.surface(m)):
+            if nominal(m):
                 doc.add_nominal(m, context, standalone=len(context) < 2)
         participants[id(c)] = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
 
