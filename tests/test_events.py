@@ -117,3 +117,38 @@ def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
                                             s("PARTICIPANT", "Biden")])
     (event,) = assemble(text, "2023-05-19", [c])
     assert [p["name"] for p in event["participants"]] == ["Ararat Mirzoyan", "Jeyhun Bayramov", "Lavrov"]
+
+
+def test_a_surname_tagged_before_the_full_name_joins_the_full_name():
+    text = "Donald Tusk hosts Olaf Scholz. Polish Prime Minister Donald Tusk hosted Olaf Scholz on Tuesday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    # The headline's names came out of the tagger in pieces.
+    headline = Candidate(s("occurred", "hosts"), [s("PARTICIPANT", "Tusk"), s("PARTICIPANT", "Donald"),
+                                                  s("PARTICIPANT", "Scholz"), s("PARTICIPANT", "Olaf")])
+    body = Candidate(s("occurred", "hosted"), [s("TITLE", "Prime Minister"), s("PARTICIPANT", "Donald Tusk", 1),
+                                              s("PARTICIPANT", "Olaf Scholz", 1)])
+    (event,) = assemble(text, None, [headline, body])
+    assert [p["name"] for p in event["participants"]] == ["Donald Tusk", "Olaf Scholz"]
+    assert [m["text"] for m in event["trigger_mentions"]] == ["hosts", "hosted"]
+
+
+def test_a_title_word_tagged_as_a_name_is_not_a_party_of_its_own():
+    text = "Prime Minister Donald Tusk hosted Olaf Scholz. The Prime met Scholz again at dinner."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c1 = Candidate(s("occurred", "hosted"), [s("TITLE", "Prime Minister"), s("PARTICIPANT", "Donald Tusk"),
+                                            s("PARTICIPANT", "Olaf Scholz")])
+    c2 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Prime", 1), s("PARTICIPANT", "Scholz", 1)])
+    names = {p["name"] for e in assemble(text, None, [c1, c2]) for p in e["participants"]}
+    assert "Prime" not in names
+
+
+def test_a_nominal_party_refers_back_to_the_last_compatible_person():
+    text = ("Qin Gang met US Ambassador Nicholas Burns on Monday. Later, Qin said the meeting "
+            "with the American envoy had been candid.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c1 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("AFFILIATION", "US"),
+                                         s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns")])
+    c2 = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Qin", 1), s("PARTICIPANT", "the American envoy")])
+    (event,) = assemble(text, "2023-05-08", [c1, c2])
+    burns = event["participants"][1]
+    assert burns["name"] == "Nicholas Burns" and "the American envoy" in [m["text"] for m in burns["mentions"]]
