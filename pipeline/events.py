@@ -235,7 +235,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     for c in candidates:
         participants[id(c)] = _local(doc, c, participants[id(c)], bounds)
     doc.add_repeats()
-    groups = _group(doc, candidates, participants)
+    groups = _group(doc, candidates, participants, document_date)
     events = [_event(doc, document_date, g, participants) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
 
@@ -256,7 +256,8 @@ def _local(doc: _Doc, c: Candidate, mentions: list[PredSpan], bounds: list[tuple
     return [m for m in mentions if doc.of_mention[(m.start, m.end)] in keep]
 
 
-def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[list[Candidate]]:
+def _group(doc: _Doc, candidates: list[Candidate], participants: dict,
+           document_date: str | None = None) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
     of a one-party mention's party), compatible dates. Mentions that name no party are dropped."""
     def parties(c: Candidate) -> set[int]:
@@ -264,7 +265,7 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[l
 
     def day(c: Candidate) -> str | None:
         dates = [a for a in c.args if a.label == "DATE"]
-        return resolve_date(doc.surface(dates[0]), None, c.trigger.label)["value"] if dates else None
+        return resolve_date(doc.surface(dates[0]), document_date, c.trigger.label)["value"] if dates else None
 
     # (core parties, dates, mentions): a mention joins on the parties of the group's founding
     # mention, so groups never snowball through their union.
@@ -276,8 +277,10 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict) -> list[l
         if not p:
             continue
         d = day(c)
+        # A mention that names two or more parties beyond the group's core reports a larger
+        # meeting (the summit, not the bilateral on its sidelines).
         fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
-                and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0]))
+                and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0])) and len(p - g[0]) <= 1
                 and (d is None or not g[1] or d in g[1])]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))

@@ -152,3 +152,22 @@ def test_a_nominal_party_refers_back_to_the_last_compatible_person():
     (event,) = assemble(text, "2023-05-08", [c1, c2])
     burns = event["participants"][1]
     assert burns["name"] == "Nicholas Burns" and "the American envoy" in [m["text"] for m in burns["mentions"]]
+
+
+def test_the_same_parties_on_different_days_are_two_meetings():
+    text = "Lavrov met Blinken on Monday. Lavrov met Blinken again on Thursday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    cands = [Candidate(s("occurred", "met", k), [s("PARTICIPANT", "Lavrov", k), s("PARTICIPANT", "Blinken", k),
+                                                 s("DATE", day)]) for k, day in ((0, "on Monday"), (1, "on Thursday"))]
+    events = assemble(text, "2023-05-12", cands)
+    assert [e["date"]["value"] for e in events] == ["2023-05-08", "2023-05-11"]
+
+
+def test_a_summit_mention_does_not_join_a_bilateral_on_its_sidelines():
+    text = "Modi met Sunak on Saturday. The summit of Modi, Sunak, Biden and Lula closed on Sunday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    bilateral = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Modi"), s("PARTICIPANT", "Sunak")])
+    summit = Candidate(s("occurred", "summit"), [s("PARTICIPANT", name, 1 if name in ("Modi", "Sunak") else 0)
+                                                 for name in ("Modi", "Sunak", "Biden", "Lula")])
+    events = assemble(text, None, [bilateral, summit])
+    assert [len(e["participants"]) for e in events] == [2, 4]
