@@ -171,3 +171,12 @@ def test_a_summit_mention_does_not_join_a_bilateral_on_its_sidelines():
                                                  for name in ("Modi", "Sunak", "Biden", "Lula")])
     events = assemble(text, None, [bilateral, summit])
     assert [len(e["participants"]) for e in events] == [2, 4]
+
+
+def test_party_mentions_tagged_without_confidence_are_left_out():
+    text = "Qin Gang met Nicholas Burns, Reuters reporter Jane Roe wrote."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Nicholas Burns"),
+                                        s("PARTICIPANT", "Jane Roe", score=0.55)])
+    (event,) = assemble(text, None, [c])
+    assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
