@@ -49,6 +49,10 @@ class TrainConfig(_Strict):
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     mixed_precision: bool = True  # bf16/fp16 autocast on CUDA only
     max_steps: int = Field(-1, ge=-1)  # for smoke tests; -1 trains all epochs
+    # After fitting the calibrator on a model that did not see the calibration documents, train
+    # again on every training document and ship that model with it: twice the training time,
+    # none of the documents lost to calibration.
+    refit_after_calibration: bool = True
 
 
 class TrackingConfig(_Strict):

@@ -60,7 +60,7 @@ def class_weights(data: Dataset, power: float) -> torch.Tensor:
 
 
 def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | None = None,
-        progress: bool = True) -> FitResult:
+        progress: bool = True, track: bool = True) -> FitResult:
     """Fine-tune a fresh model on `train_docs`; evaluate on `eval_docs` after every epoch."""
     from .evaluate import evaluate_documents
 
@@ -117,7 +117,7 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
             row.update({k: m[k] for k in ("entity_f1", "event_f1", "participant_f1", "exact_event_f1")})
         result.history.append(row)
         tracking_row = {k: v for k, v in row.items() if k != "epoch"}
-        if tracking.active():
+        if track and tracking.active():
             tracking.log_metrics(tracking_row, step=epoch)
         if progress:
             tqdm.write("  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
@@ -135,6 +135,7 @@ class Calibrated:
     extractor: Extractor
     calibration_docs: list[Document]
     calibration_candidates: list[list[Candidate]]
+    refit: bool = False  # the shipped model was trained again on the calibration documents too
 
 
 def fit_calibrated(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | None = None,
@@ -144,11 +145,22 @@ def fit_calibrated(cfg: Config, train_docs: list[Document], eval_docs: list[Docu
     from .evaluate import calibrate_on
 
     fit_docs, cal_docs = corpus.calibration_split(train_docs, cfg.data.calibration_fraction, cfg.data.split_seed)
-    result = fit(cfg, fit_docs, eval_docs, progress=progress)
+    refit = bool(cal_docs) and cfg.train.refit_after_calibration
+    # With a refit, only the shipped model's epochs go to MLflow, so its curves stay one per metric.
+    result = fit(cfg, fit_docs, None if refit else eval_docs, progress=progress, track=not refit)
     ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
     cands = ext.candidates([encode(d.text, ext.tokenizer) for d in cal_docs]) if cal_docs else []
     if cal_docs:
         ext.calibrator = calibrate_on(cal_docs, cands)
+    if refit:
+        first_seconds = result.seconds
+        del result, ext.model  # free the first model's memory before the second
+        final = fit(cfg, train_docs, eval_docs, progress=progress)
+        final.seconds += first_seconds
+        calibrator = ext.calibrator
+        ext = Extractor(final.model, final.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
+                        calibrator=calibrator)
+        return Calibrated(final, ext, cal_docs, cands, refit=True)
     return Calibrated(result, ext, cal_docs, cands)
 
 
@@ -204,7 +216,8 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
         result, ext = run.result, run.extractor
         cal_ids = {d.id for d in run.calibration_docs}
         metrics: dict = {}
-        extra = {"train_documents": [d.id for d in train_docs if d.id not in cal_ids],
+        fitted = [d.id for d in train_docs if run.refit or d.id not in cal_ids]
+        extra = {"train_documents": fitted, "refit_after_calibration": run.refit,
                  "calibration_documents": sorted(cal_ids), "heldout_documents": [d.id for d in held]}
         if held:
             evaluation = evaluate_documents(ext, held, progress=progress)
@@ -214,7 +227,7 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
         if held:
             save_evaluation(evaluation, target / "evaluation")
         if tracking.active():
-            tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(train_docs) - len(cal_ids),
+            tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(fitted),
                                   "calibration_documents": len(cal_ids)})
             if not held:  # nothing held out: still show what the model makes of a few articles
                 _log_samples(result, cfg, docs[:5], target)
@@ -222,5 +235,5 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
 
             log_pyfunc(target)
     return {"model_dir": str(target), "train_seconds": result.seconds, "metrics": metrics,
-            "train_documents": len(train_docs) - len(cal_ids), "calibration_documents": len(cal_ids),
+            "train_documents": len(fitted), "calibration_documents": len(cal_ids),
             "heldout_documents": len(held)}
