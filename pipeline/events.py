@@ -106,12 +106,15 @@ class _Doc:
             self.of_mention[key] = here[0]
         elif standalone:
             # The event names too few parties: "the American envoy" is the compatible party
-            # mentioned last before it elsewhere in the article, else a party of its own.
-            def last_before(i: int) -> int:
-                return max((x.start for x in self.entities[i].mentions if x.start < m.start), default=-1)
-            earlier = [i for i in range(len(self.entities)) if i not in context and fits(i) and last_before(i) >= 0]
-            if earlier:
-                i = max(earlier, key=last_before)
+            # mentioned last before it elsewhere in the article, or else (a headline's "junta
+            # chief") first after it; failing both, a party of its own.
+            def distance(i: int) -> tuple[bool, int]:
+                mentions = self.entities[i].mentions
+                before = [m.start - x.start for x in mentions if x.start < m.start]
+                return (not before, min(before) if before else min(x.start - m.start for x in mentions))
+            others = [i for i in range(len(self.entities)) if i not in context and fits(i)]
+            if others:
+                i = min(others, key=distance)
                 self.entities[i].mentions.append(m)
                 self.of_mention[key] = i
             else:
