@@ -11,13 +11,15 @@ from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
 from .calibration import Calibrator, expected_calibration_error, fit_calibrator, reliability_plot
+from .countries import country_code
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
 from .features import LABELS, argument_tags, encode, trigger_tags
 from .schema import Document, json_default, write_atomic
 
 EVENT_KEYS = ("event_precision", "event_recall", "event_f1", "participant_precision", "participant_recall",
-              "participant_f1", "status_accuracy", "date_accuracy", "location_accuracy", "exact_event_f1")
+              "participant_f1", "status_accuracy", "date_accuracy", "location_accuracy", "exact_event_f1",
+              "title_accuracy", "country_accuracy")
 
 
 @dataclass
@@ -48,6 +50,20 @@ def _gold_events(doc: Document) -> list[dict]:
     return out
 
 
+def _gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
+    """Per gold entity: its title texts (lower case) and the ISO codes its affiliations or name imply."""
+    out: dict[str, tuple[set[str], set[str]]] = {e.id: (set(), set()) for e in doc.entities}
+    for s in doc.spans:
+        if s.entity in out and s.label == "TITLE":
+            out[s.entity][0].add(s.text.lower())
+        elif s.entity in out and s.label == "AFFILIATION" and country_code(s.text):
+            out[s.entity][1].add(country_code(s.text))
+    for e in doc.entities:
+        if not out[e.id][1] and country_code(e.name):
+            out[e.id][1].add(country_code(e.name))
+    return out
+
+
 def _participant_matches(pred: dict, gold: dict) -> list[tuple[int, str]]:
     """One-to-one (pred participant index, gold entity) pairs whose mentions overlap."""
     pairs, used = [], set()
@@ -64,11 +80,13 @@ def _participant_matches(pred: dict, gold: dict) -> list[tuple[int, str]]:
 def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict, dict]:
     """Event-level metrics. A predicted event matches a gold one when they share at least two
     participants (by overlapping mentions); matching is one-to-one, best overlap first."""
-    c = dict.fromkeys(("pred", "gold", "match", "p_pred", "p_gold", "p_tp", "status", "date", "loc", "exact"), 0)
+    c = dict.fromkeys(("pred", "gold", "match", "p_pred", "p_gold", "p_tp", "status", "date", "loc", "exact",
+                       "title", "country"), 0)
     conf_event: list[tuple[float, bool]] = []
     conf_part: list[tuple[float, bool]] = []
     for pred_doc, doc in zip(pred_docs, gold_docs):
         gold = _gold_events(doc)
+        attrs = _gold_attributes(doc)
         preds = pred_doc["events"]
         c["pred"] += len(preds)
         c["gold"] += len(gold)
@@ -96,6 +114,10 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
             p, g = preds[i], gold[j]
             c["match"] += 1
             c["p_tp"] += len(pairs)
+            for k, g_id in pairs:  # attributes of each party found: title and country, or rightly none
+                party, (titles, codes) = p["participants"][k], attrs[g_id]
+                c["title"] += (party["title"] or "").lower() in titles if titles else party["title"] is None
+                c["country"] += party["country"] in codes if codes else party["country"] is None
             status_ok = p["status"] == g["status"]
             date_ok = (p["date"] or {}).get("value") == g["date"]
             c["status"] += status_ok
@@ -121,6 +143,8 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
     m["date_accuracy"] = ratio(c["date"], c["match"])
     m["location_accuracy"] = ratio(c["loc"], c["match"])
     m["exact_event_f1"] = f1(ratio(c["exact"], c["pred"]), ratio(c["exact"], c["gold"]))
+    m["title_accuracy"] = ratio(c["title"], c["p_tp"])
+    m["country_accuracy"] = ratio(c["country"], c["p_tp"])
     return m, {"event": conf_event, "participant": conf_part}
 
 

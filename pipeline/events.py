@@ -179,7 +179,9 @@ def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text
 
     def gap(p: PredSpan) -> int:
         return max(p.start - a.end, a.start - p.end, 0)
-    return min(people, key=gap) if people else None
+    # Only a party close by: an affiliation a clause away describes someone else ("Biden's China policy").
+    near = [p for p in people if gap(p) <= 40]
+    return min(near, key=gap) if near else None
 
 
 def _mention(doc: _Doc, s: PredSpan) -> dict:

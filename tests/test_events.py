@@ -180,3 +180,13 @@ def test_party_mentions_tagged_without_confidence_are_left_out():
                                         s("PARTICIPANT", "Jane Roe", score=0.55)])
     (event,) = assemble(text, None, [c])
     assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
+
+
+def test_an_affiliation_a_clause_away_describes_nobody():
+    text = ("Joe Biden met Xi Jinping on Monday; aides said the talks touched on trade, tariffs and "
+            "the long-running dispute over China's export controls on rare metals.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Joe Biden"), s("PARTICIPANT", "Xi Jinping"),
+                                        s("AFFILIATION", "China")])
+    biden, xi = assemble(text, None, [c])[0]["participants"]
+    assert biden["country"] is None and xi["affiliation"] is None

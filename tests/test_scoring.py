@@ -1,0 +1,77 @@
+"""Event-level scoring, the basis of every figure in the README: checked against a perfect
+prediction built from the gold annotation, then against known damage."""
+
+import copy
+
+import pytest
+
+from pipeline.evaluate import _gold_attributes, event_scores
+from pipeline.schema import load_document
+
+SEED = "001_9f3ea27a63f6ddfc"
+
+
+@pytest.fixture()
+def gold(root):
+    return load_document(root / "annotations" / f"{SEED}.json")
+
+
+def perfect(doc) -> dict:
+    attrs = _gold_attributes(doc)
+    events = []
+    for ev in doc.events:
+        values = [doc.span(s).value for s in ev.date if doc.span(s).value]
+        loc = doc.span(ev.location[0]) if ev.location else None
+        events.append({
+            "status": ev.status, "confidence": 0.9,
+            "trigger": {"start": doc.span(ev.triggers[0]).start},
+            "participants": [{"title": min(attrs[p][0]) if attrs[p][0] else None,
+                              "country": min(attrs[p][1]) if attrs[p][1] else None, "confidence": 0.9,
+                              "mentions": [{"start": m.start, "end": m.end} for m in doc.entity_mentions(p)]}
+                             for p in ev.participants],
+            "date": {"value": values[0]} if values else None,
+            "location": {"start": loc.start, "end": loc.end} if loc else None})
+    return {"doc_id": doc.id, "events": events}
+
+
+def test_a_perfect_prediction_scores_one_everywhere(gold):
+    m, conf = event_scores([perfect(gold)], [gold])
+    for key in ("event_f1", "participant_f1", "status_accuracy", "date_accuracy", "location_accuracy",
+                "exact_event_f1", "title_accuracy", "country_accuracy"):
+        assert m[key] == pytest.approx(1.0), key
+    assert all(hit for _, hit in conf["event"]) and len(conf["event"]) == len(gold.events)
+
+
+def test_a_wrong_status_costs_status_and_exact_but_not_the_match(gold):
+    pred = perfect(gold)
+    pred["events"][0]["status"] = "cancelled" if pred["events"][0]["status"] != "cancelled" else "planned"
+    m, _ = event_scores([pred], [gold])
+    n = len(gold.events)
+    assert m["event_f1"] == pytest.approx(1.0)
+    assert m["status_accuracy"] == pytest.approx((n - 1) / n) and m["exact_event_f1"] == pytest.approx((n - 1) / n)
+
+
+def test_an_event_with_one_party_left_does_not_match(gold):
+    pred = perfect(gold)
+    k = next(i for i, e in enumerate(pred["events"]) if len(e["participants"]) == 2)
+    pred["events"][k]["participants"] = pred["events"][k]["participants"][:1]
+    m, conf = event_scores([pred], [gold])
+    n = len(gold.events)
+    assert m["event_recall"] == pytest.approx((n - 1) / n) and m["event_precision"] == pytest.approx((n - 1) / n)
+    assert conf["event"][k] == (0.9, False)
+
+
+def test_a_duplicate_event_costs_precision_only(gold):
+    pred = perfect(gold)
+    pred["events"].append(copy.deepcopy(pred["events"][0]))
+    m, _ = event_scores([pred], [gold])
+    n = len(gold.events)
+    assert m["event_recall"] == pytest.approx(1.0) and m["event_precision"] == pytest.approx(n / (n + 1))
+
+
+def test_a_wrong_country_or_title_is_counted(gold):
+    pred = perfect(gold)
+    party = next(p for e in pred["events"] for p in e["participants"] if p["country"] and p["title"])
+    party["country"], party["title"] = "ATA", "Court Jester"
+    m, _ = event_scores([pred], [gold])
+    assert m["country_accuracy"] < 1.0 and m["title_accuracy"] < 1.0
