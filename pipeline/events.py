@@ -184,6 +184,14 @@ def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text
     return min(near, key=gap) if near else None
 
 
+def _outermost(mentions: list[PredSpan]) -> list[PredSpan]:
+    """Mentions in text order without those inside another ("Gang" within "Qin Gang", tagged by
+    overlapping windows)."""
+    def inside(m: PredSpan, o: PredSpan) -> bool:
+        return o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+    return [m for m in sorted(mentions, key=lambda m: m.start) if not any(inside(m, o) for o in mentions)]
+
+
 def _mention(doc: _Doc, s: PredSpan) -> dict:
     return {"text": doc.surface(s), "start": s.start, "end": s.end}
 
@@ -339,7 +347,7 @@ def _event(doc: _Doc, document_date: str | None, group: list[Candidate], partici
         e = doc.entities[i]
         people.append({"name": doc.name(i), "title": doc.pick(e.titles), "affiliation": doc.pick(e.affiliations),
                        "country": doc.entity_country(i), "confidence": round(local[i] * trigger_score, 4),
-                       "mentions": [_mention(doc, m) for m in sorted(e.mentions, key=lambda m: m.start)]})
+                       "mentions": [_mention(doc, m) for m in _outermost(e.mentions)]})
     top = sorted(local.values(), reverse=True)[:2]
     confidence = trigger_score * (sum(top) / len(top)) if top else 0.0
     # Evidence: the sentences joining the trigger to the nearest mention of each of its arguments.
