@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .evaluate import event_scores
+from .evaluate import event_scores, gold_attributes
 from .schema import Document
 
 
 def as_record(doc: Document) -> dict:
     """An annotated document in the output contract's shape, so it can be scored like a prediction."""
+    attrs = gold_attributes(doc)
     events = []
     for ev in doc.events:
         values = [doc.span(s).value for s in ev.date if doc.span(s).value]
@@ -18,7 +19,8 @@ def as_record(doc: Document) -> dict:
         events.append({
             "status": ev.status, "confidence": 1.0,
             "trigger": {"text": trigger.text, "start": trigger.start, "end": trigger.end},
-            "participants": [{"name": p, "confidence": 1.0, "mentions": [
+            "participants": [{"name": p, "confidence": 1.0, "title": min(attrs[p][0], default=None),
+                              "country": min(attrs[p][1], default=None), "mentions": [
                 {"text": m.text, "start": m.start, "end": m.end} for m in doc.entity_mentions(p)]}
                 for p in ev.participants],
             "date": {"value": values[0] if values else None},
@@ -63,4 +65,5 @@ def agreement(a: list[Document], b: list[Document]) -> dict:
     events, _ = event_scores([as_record(d) for d in b_docs], a_docs)
     return {"documents": len(pairs), **span_agreement(a_docs, b_docs),
             **{k: events[k] for k in ("events_gold", "events_predicted", "event_f1", "participant_f1",
-                                      "status_accuracy", "date_accuracy", "location_accuracy", "exact_event_f1")}}
+                                      "status_accuracy", "date_accuracy", "location_accuracy", "exact_event_f1",
+                                      "title_accuracy", "country_accuracy")}}

@@ -50,7 +50,7 @@ def _gold_events(doc: Document) -> list[dict]:
     return out
 
 
-def _gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
+def gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
     """Per gold entity: its title texts (lower case) and the ISO codes its affiliations or name imply."""
     out: dict[str, tuple[set[str], set[str]]] = {e.id: (set(), set()) for e in doc.entities}
     for s in doc.spans:
@@ -86,7 +86,7 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
     conf_part: list[tuple[float, bool]] = []
     for pred_doc, doc in zip(pred_docs, gold_docs):
         gold = _gold_events(doc)
-        attrs = _gold_attributes(doc)
+        attrs = gold_attributes(doc)
         preds = pred_doc["events"]
         c["pred"] += len(preds)
         c["gold"] += len(gold)

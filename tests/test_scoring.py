@@ -5,7 +5,8 @@ import copy
 
 import pytest
 
-from pipeline.evaluate import _gold_attributes, event_scores
+from pipeline.agreement import as_record
+from pipeline.evaluate import event_scores
 from pipeline.schema import load_document
 
 SEED = "001_9f3ea27a63f6ddfc"
@@ -17,21 +18,13 @@ def gold(root):
 
 
 def perfect(doc) -> dict:
-    attrs = _gold_attributes(doc)
-    events = []
-    for ev in doc.events:
-        values = [doc.span(s).value for s in ev.date if doc.span(s).value]
-        loc = doc.span(ev.location[0]) if ev.location else None
-        events.append({
-            "status": ev.status, "confidence": 0.9,
-            "trigger": {"start": doc.span(ev.triggers[0]).start},
-            "participants": [{"title": min(attrs[p][0]) if attrs[p][0] else None,
-                              "country": min(attrs[p][1]) if attrs[p][1] else None, "confidence": 0.9,
-                              "mentions": [{"start": m.start, "end": m.end} for m in doc.entity_mentions(p)]}
-                             for p in ev.participants],
-            "date": {"value": values[0]} if values else None,
-            "location": {"start": loc.start, "end": loc.end} if loc else None})
-    return {"doc_id": doc.id, "events": events}
+    """The gold annotation in the output contract's shape, confidence 0.9 throughout."""
+    record = as_record(doc)
+    for ev in record["events"]:
+        ev["confidence"] = 0.9
+        for p in ev["participants"]:
+            p["confidence"] = 0.9
+    return record
 
 
 def test_a_perfect_prediction_scores_one_everywhere(gold):
