@@ -190,3 +190,23 @@ def test_an_affiliation_a_clause_away_describes_nobody():
                                         s("AFFILIATION", "China")])
     biden, xi = assemble(text, None, [c])[0]["participants"]
     assert biden["country"] is None and xi["affiliation"] is None
+
+
+def test_a_mention_inside_another_mention_of_the_same_party_is_not_listed():
+    text = "Qin Gang met Nicholas Burns in Beijing."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Gang"),
+                                        s("PARTICIPANT", "Nicholas Burns")])
+    qin = assemble(text, None, [c])[0]["participants"][0]
+    assert [m["text"] for m in qin["mentions"]] == ["Qin Gang"]
+
+
+def test_a_headline_nominal_refers_forward_to_the_party_named_later():
+    text = "Anwar meets the senior general in Bangkok. Anwar Ibrahim met Senior General Min Aung Hlaing on Friday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Anwar"), s("PARTICIPANT", "the senior general")])
+    body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Anwar Ibrahim"), s("TITLE", "Senior General"),
+                                           s("PARTICIPANT", "Min Aung Hlaing")])
+    (event,) = assemble(text, None, [headline, body])
+    assert [p["name"] for p in event["participants"]] == ["Anwar Ibrahim", "Min Aung Hlaing"]
+    assert "the senior general" in [m["text"] for m in event["participants"][1]["mentions"]]
