@@ -123,8 +123,17 @@ class Calibrator:
     @classmethod
     def from_json(cls, text: str) -> Calibrator:
         data = json.loads(text)
-        return cls(*(Platt(**{**data[k], "features": tuple(data[k]["features"])}) if data.get(k) else None
-                     for k in ("event", "participant")))
+        maps = []
+        for kind, expected in (("event", EVENT_FEATURES), ("participant", PARTICIPANT_FEATURES)):
+            if not data.get(kind):
+                maps.append(None)
+                continue
+            # A map fitted on other features would silently give wrong confidences.
+            if tuple(data[kind]["features"]) != expected:
+                raise ValueError(f"calibration.json: the {kind} map was fitted on {data[kind]['features']}, "
+                                 f"this version computes {list(expected)}; retrain the model")
+            maps.append(Platt(**{**data[kind], "features": expected}))
+        return cls(*maps)
 
     @classmethod
     def load(cls, model_dir: Path) -> Calibrator | None:

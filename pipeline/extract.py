@@ -12,7 +12,7 @@ from .alignment import best_window, tags_to_spans
 from .calibration import Calibrator
 from .events import Candidate, PredSpan, assemble
 from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
-from .modeling import load_trained, pick_device, predict_windows
+from .modeling import ModelError, load_trained, pick_device, predict_windows
 from .schema import document_date
 
 
@@ -79,8 +79,11 @@ class Extractor:
         tokenizer, model = load_trained(model_dir)
         model.to(pick_device(device))
         cfg = json.loads((Path(model_dir) / "pipeline_config.json").read_text())["model"]
-        return cls(model, tokenizer, cfg["max_length"], cfg["stride"], cfg["event_window"], batch_size,
-                   Calibrator.load(model_dir))
+        try:
+            calibrator = Calibrator.load(model_dir)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{model_dir}/calibration.json: {exc}") from exc
+        return cls(model, tokenizer, cfg["max_length"], cfg["stride"], cfg["event_window"], batch_size, calibrator)
 
     def _run(self, windows: list[Window]) -> list[np.ndarray]:
         return predict_windows(self.model, self.tokenizer, windows, self.batch_size)

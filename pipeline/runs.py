@@ -81,6 +81,10 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
     return len(records)
 
 
+def _split_order(name: str) -> tuple[bool, str]:
+    return (name != "real-news", name)  # the real-news test first, then the folds
+
+
 def _summary(rows: list[dict]) -> dict:
     if not rows:  # e.g. `cv --only real-news` before any fold has run
         return {}
@@ -123,7 +127,7 @@ def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) ->
                 if run.calibration_docs:  # kept so that `rescore` can refit the calibrator
                     write_evaluation(score(run.calibration_docs, run.calibration_candidates),
                                      out_dir / name / "calibration")
-        results = dict(sorted(results.items(), key=lambda kv: (kv[0] != "real-news", kv[0])))
+        results = dict(sorted(results.items(), key=lambda kv: _split_order(kv[0])))
         folds_only = [row for n, row in results.items() if n.startswith("fold-")]
         summary = {"folds": k, "cv": _summary(folds_only), "real_news": results.get("real-news"),
                    "per_split": results}
@@ -183,7 +187,7 @@ def rescore_cv(cv_dir: Path, annotations: Path) -> dict:
     summary_path = cv_dir / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"per_split": {}}
     # Every split directory counts, also those run separately (`cv --only`) and copied together.
-    names = sorted((p.parent.name for p in cv_dir.glob("*/candidates.jsonl")), key=lambda n: (n != "real-news", n))
+    names = sorted((p.parent.name for p in cv_dir.glob("*/candidates.jsonl")), key=_split_order)
     if not names:
         raise CorpusError(f"{cv_dir}: no split directories with candidates.jsonl")
     summary["folds"] = summary.get("folds") or sum(n.startswith("fold-") for n in names)

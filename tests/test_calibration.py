@@ -49,3 +49,10 @@ def test_calibrator_round_trips_through_json(tmp_path):
     back = Calibrator.load(tmp_path)
     assert back == cal and json.loads(cal.to_json())["participant"] is None
     assert Calibrator.load(tmp_path / "missing") is None
+
+
+def test_a_map_fitted_on_other_features_is_refused(tmp_path):
+    data = json.loads(Calibrator(Platt(EVENT_FEATURES, [0.5, 1.0, 0.3, 0.4], -4.0, 80)).to_json())
+    data["event"]["features"] = ["raw_logit"]
+    with pytest.raises(ValueError, match="retrain the model"):
+        Calibrator.from_json(json.dumps(data))
