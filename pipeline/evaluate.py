@@ -56,11 +56,11 @@ def gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
     for s in doc.spans:
         if s.entity in out and s.label == "TITLE":
             out[s.entity][0].add(s.text.lower())
-        elif s.entity in out and s.label == "AFFILIATION" and country_code(s.text):
-            out[s.entity][1].add(country_code(s.text))
+        elif s.entity in out and s.label == "AFFILIATION" and (code := country_code(s.text)):
+            out[s.entity][1].add(code)
     for e in doc.entities:
-        if not out[e.id][1] and country_code(e.name):
-            out[e.id][1].add(country_code(e.name))
+        if not out[e.id][1] and (code := country_code(e.name)):
+            out[e.id][1].add(code)
     return out
 
 

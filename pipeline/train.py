@@ -112,7 +112,7 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
                 break
         row = {"epoch": epoch, "train_loss": total / max(n, 1), "learning_rate": scheduler.get_last_lr()[0]}
         if eval_docs:
-            ext = Extractor(model, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
+            ext = extractor_of(result, cfg)
             m = evaluate_documents(ext, eval_docs, progress=False).metrics
             row.update({k: m[k] for k in ("entity_f1", "event_f1", "participant_f1", "exact_event_f1")})
         result.history.append(row)
@@ -148,20 +148,23 @@ def fit_calibrated(cfg: Config, train_docs: list[Document], eval_docs: list[Docu
     refit = bool(cal_docs) and cfg.train.refit_after_calibration
     # With a refit, only the shipped model's epochs go to MLflow, so its curves stay one per metric.
     result = fit(cfg, fit_docs, None if refit else eval_docs, progress=progress, track=not refit)
-    ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
-    cands = ext.candidates([encode(d.text, ext.tokenizer) for d in cal_docs]) if cal_docs else []
+    calibrator, cands = None, []
     if cal_docs:
-        ext.calibrator = calibrate_on(cal_docs, cands)
+        ext = extractor_of(result, cfg)
+        cands = ext.candidates([encode(d.text, ext.tokenizer) for d in cal_docs])
+        calibrator = calibrate_on(cal_docs, cands)
     if refit:
         first_seconds = result.seconds
-        del result, ext.model  # free the first model's memory before the second
-        final = fit(cfg, train_docs, eval_docs, progress=progress)
-        final.seconds += first_seconds
-        calibrator = ext.calibrator
-        ext = Extractor(final.model, final.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
-                        calibrator=calibrator)
-        return Calibrated(final, ext, cal_docs, cands, refit=True)
-    return Calibrated(result, ext, cal_docs, cands)
+        del result, ext  # free the first model's memory before the second
+        result = fit(cfg, train_docs, eval_docs, progress=progress)
+        result.seconds += first_seconds
+    return Calibrated(result, extractor_of(result, cfg, calibrator), cal_docs, cands, refit)
+
+
+def extractor_of(result: FitResult, cfg: Config, calibrator: Calibrator | None = None) -> Extractor:
+    """An in-memory extractor over a just-trained model, with the windows of its config."""
+    m = cfg.model
+    return Extractor(result.model, result.tokenizer, m.max_length, m.stride, m.event_window, calibrator=calibrator)
 
 
 def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
@@ -193,8 +196,7 @@ def _log_samples(result: FitResult, cfg: Config, docs: list[Document], target: P
 
     from .extract import Article
 
-    ext = Extractor(result.model, result.tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window)
-    records = ext.predict([Article(d.id, d.text) for d in docs])
+    records = extractor_of(result, cfg).predict([Article(d.id, d.text) for d in docs])
     path = target / "sample_predictions.jsonl"
     write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     mlflow.log_artifact(str(path))
