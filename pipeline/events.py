@@ -35,14 +35,22 @@ MIN_PARTY_SCORE = 0.8
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|sir|dame|madam|mme|m)\.?\s+", re.I)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that"}
+# Arabic article prefixes: "al-Sisi" and "Sisi" name the same man.
+_ARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|az|ar|an|ul|ud)-(?=\w)", re.I)
+
+
 def _words(name: str) -> tuple[str, ...]:
     name = _POSSESSIVE.sub("", _HONORIFIC.sub("", name.strip()))
-    return tuple(w for w in re.findall(r"[\w\-]+", name.lower()) if w not in _NOMINAL)
+    return tuple(_ARTICLE.sub("", w) for w in re.findall(r"[\w\-]+", name.lower()) if w not in _NOMINAL)
 
 
 def is_nominal(mention: str) -> bool:
-    first = mention.strip().split()[0].lower() if mention.strip() else ""
-    return first in _NOMINAL or not mention.strip()[:1].isupper()
+    """"the envoy", "his counterpart", and capitalised descriptions that end in a common noun
+    ("China envoy", "Myanmar junta chief"); not names ("Lula da Silva", "Mohammed bin Salman")."""
+    words = mention.strip().split()
+    if not words:
+        return True
+    return words[0].lower() in _NOMINAL or not words[0][:1].isupper() or _ARTICLE.sub("", words[-1])[:1].islower()
 
 
 @dataclass

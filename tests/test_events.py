@@ -210,3 +210,25 @@ def test_a_headline_nominal_refers_forward_to_the_party_named_later():
     (event,) = assemble(text, None, [headline, body])
     assert [p["name"] for p in event["participants"]] == ["Anwar Ibrahim", "Min Aung Hlaing"]
     assert "the senior general" in [m["text"] for m in event["participants"][1]["mentions"]]
+
+
+def test_a_name_with_an_arabic_article_joins_its_bare_surname():
+    text = "Antony Blinken met Abdel Fattah al-Sisi in Cairo. Blinken told Sisi that aid would flow."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c1 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Abdel Fattah al-Sisi")])
+    c2 = Candidate(s("occurred", "told"), [s("PARTICIPANT", "Blinken", 1), s("PARTICIPANT", "Sisi", 1)])
+    (event,) = assemble(text, None, [c1, c2])
+    assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Abdel Fattah al-Sisi"]
+    assert "Sisi" in [m["text"] for m in event["participants"][1]["mentions"]]
+
+
+def test_a_capitalised_description_is_a_nominal_not_a_name():
+    text = ("China envoy meets Blinken. Antony Blinken met Chinese diplomat Liu Jianchao on Monday, "
+            "the State Department said.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "China envoy"), s("PARTICIPANT", "Blinken")])
+    body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("AFFILIATION", "Chinese"),
+                                           s("TITLE", "diplomat"), s("PARTICIPANT", "Liu Jianchao")])
+    (event,) = assemble(text, "2024-01-16", [headline, body])
+    assert [p["name"] for p in event["participants"]] == ["Liu Jianchao", "Antony Blinken"]  # first mentioned first
+    assert "China envoy" in [m["text"] for m in event["participants"][0]["mentions"]]
