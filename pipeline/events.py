@@ -137,8 +137,9 @@ class _Doc:
             name = self.name(i)
             words = name.split()
             forms = {name}
-            if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) > 2:
-                forms.add(words[-1])
+            surname = _ARTICLE.sub("", words[-1]) if len(words) >= 2 else ""  # "Sisi" of "al-Sisi" too
+            if surname[:1].isupper() and len(surname) > 2:
+                forms |= {words[-1], surname}
             for form in forms:
                 for m in re.finditer(rf"(?<![\w\-]){re.escape(form)}(?![\w\-])", self.text):
                     key = (m.start(), m.end())
