@@ -140,11 +140,11 @@ class _Doc:
             surname = _ARTICLE.sub("", words[-1]) if len(words) >= 2 else ""  # "Sisi" of "al-Sisi" too
             if surname[:1].isupper() and len(surname) > 2:
                 forms |= {words[-1], surname}
+            score = max(x.score for x in self.entities[i].mentions)
             for form in forms:
                 for m in re.finditer(rf"(?<![\w\-]){re.escape(form)}(?![\w\-])", self.text):
                     key = (m.start(), m.end())
                     if not any(a < key[1] and key[0] < b for a, b in taken):
-                        score = max(x.score for x in self.entities[i].mentions)
                         self.entities[i].mentions.append(PredSpan("PARTICIPANT", key[0], key[1], score))
                         self.of_mention[key] = i
                         taken.add(key)
