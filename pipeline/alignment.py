@@ -65,6 +65,23 @@ def tags_to_spans(words: Sequence[CharSpan], tags: Sequence[str]) -> list[tuple[
     return spans
 
 
+_HYPHENS = {"-", "\u2010", "\u2011"}
+
+
+def join_hyphenated(text: str, words: Sequence[CharSpan], tags: Sequence[str]) -> list[str]:
+    """A tagged word glued by a hyphen to a lower-case word continues into it: "Tsai Ing-wen",
+    "Moon Jae-in", "vice-president" are one span even when the model tags the pieces apart. An
+    upper-case piece stays out ("the Biden-Xi meeting" names two parties)."""
+    out = list(tags)
+    for i in range(len(words) - 2):
+        (_, e0), (h0, h1), (s2, _) = words[i], words[i + 1], words[i + 2]
+        if (out[i] != "O" and e0 == h0 and h1 == s2 and text[h0:h1] in _HYPHENS
+                and text[s2 : s2 + 1].islower()):
+            label = out[i].partition("-")[2]
+            out[i + 1] = out[i + 2] = f"I-{label}"
+    return out
+
+
 def sliding_windows(n: int, size: int, stride: int) -> list[tuple[int, int]]:
     """Token windows [start, end) of at most `size` covering 0..n; consecutive windows share
     `stride` tokens so that no token is ever cut off from its context."""

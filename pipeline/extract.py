@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .alignment import best_window, tags_to_spans
+from .alignment import best_window, join_hyphenated, tags_to_spans
 from .calibration import Calibrator
 from .events import Candidate, PredSpan, assemble
 from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
@@ -44,7 +44,7 @@ def word_probs(enc: Encoded, windows: list[Window], ranges: list[tuple[int, int]
 def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
     """Spans of the given label types, scored by the mean probability of their words' tags."""
     best = wprobs.argmax(axis=1)
-    tags = [LABELS[i] for i in best]
+    tags = join_hyphenated(enc.text, enc.words, [LABELS[i] for i in best])
     spans = []
     for label, start, end, w0, w1 in tags_to_spans(enc.words, tags):
         # A span never starts or ends on bare punctuation (". Qin" is "Qin").

@@ -1,4 +1,14 @@
-from pipeline.alignment import best_window, centered_window, group_words, sliding_windows, spans_to_tags, tags_to_spans
+import re
+
+from pipeline.alignment import (
+    best_window,
+    centered_window,
+    group_words,
+    join_hyphenated,
+    sliding_windows,
+    spans_to_tags,
+    tags_to_spans,
+)
 
 
 def words_of(text: str) -> list[tuple[int, int]]:
@@ -53,6 +63,26 @@ def test_lenient_decoding_of_orphan_inside_tag():
     words = words_of("x y z")
     assert [s[:3] for s in tags_to_spans(words, ["O", "I-PER", "I-PER"])] == [("PER", 2, 5)]
     assert [s[:3] for s in tags_to_spans(words, ["B-PER", "I-LOC", "O"])] == [("PER", 0, 1), ("LOC", 2, 3)]
+
+
+def pieces(text: str) -> list[tuple[int, int]]:
+    """Words as a BERT pre-tokenizer splits them: punctuation on its own."""
+    return [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
+
+
+def test_hyphenated_name_pieces_join_into_one_span():
+    text = "Tsai Ing-wen met Moon Jae-in"
+    words = pieces(text)
+    tags = ["B-P", "I-P", "O", "B-P", "O", "B-P", "I-P", "O", "O"]
+    spans = [text[s:e] for _, s, e, *_ in tags_to_spans(words, join_hyphenated(text, words, tags))]
+    assert spans == ["Tsai Ing-wen", "Moon Jae-in"]
+
+
+def test_hyphen_joins_nothing_before_a_capital_or_across_a_space():
+    text = "the Biden-Xi meeting, Kim - next"
+    words = pieces(text)
+    tags = ["O", "B-P", "O", "B-P", "O", "O", "B-P", "O", "O"]
+    assert join_hyphenated(text, words, tags) == tags
 
 
 def test_sliding_windows_cover_everything_with_overlap():

@@ -234,3 +234,14 @@ def test_a_capitalised_description_is_a_nominal_not_a_name():
     (event,) = assemble(text, "2024-01-16", [headline, body])
     assert [p["name"] for p in event["participants"]] == ["Liu Jianchao", "Antony Blinken"]  # first mentioned first
     assert "China envoy" in [m["text"] for m in event["participants"][0]["mentions"]]
+
+
+def test_a_byline_is_never_a_party():
+    text = ("China envoy meets Blinken\nJane Doe\nJane Doein Washington\nAntony Blinken met Liu Jianchao "
+            "on Monday. Jane said little.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Jane Doe"), s("PARTICIPANT", "Blinken")])
+    body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Jane Doein"), s("PARTICIPANT", "Antony Blinken"),
+                                           s("PARTICIPANT", "Liu Jianchao"), s("PARTICIPANT", "Jane", 2)])
+    (event,) = assemble(text, "2024-01-16", [headline, body])
+    assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Liu Jianchao"]
