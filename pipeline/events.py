@@ -342,6 +342,23 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict,
     return [g[2] for g in groups]
 
 
+def _supported(doc: _Doc, group: list[Candidate], participants: dict, ids: list[int]) -> dict:
+    """Beyond its two best-supported parties, a meeting keeps only parties that at least half of
+    its trigger mentions name: a third party tagged by one of three reports of a bilateral is
+    mostly a bystander of that one sentence (exact event F1 +0.03 in CV, README)."""
+    if len(ids) <= 2:
+        return participants
+
+    def named_by(c: Candidate) -> set[int]:
+        return {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
+    support = {i: sum(i in named_by(c) for c in group) / len(group) for i in ids}
+    best = {i: max(m.score for c in group for m in participants[id(c)] if doc.of_mention[(m.start, m.end)] == i)
+            for i in ids}
+    keep = set(sorted(ids, key=lambda i: (-support[i], -best[i]))[:2]) | {i for i in ids if support[i] >= 0.5}
+    return {**participants, **{id(c): [m for m in participants[id(c)] if doc.of_mention[(m.start, m.end)] in keep]
+                               for c in group}}
+
+
 def _event(doc: _Doc, document_date: str | None, group: list[Candidate], participants: dict) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
@@ -351,6 +368,8 @@ def _event(doc: _Doc, document_date: str | None, group: list[Candidate], partici
             i = doc.of_mention[(m.start, m.end)]
             if i not in ids:
                 ids.append(i)
+    participants = _supported(doc, group, participants, ids)
+    ids = [i for i in ids if any(doc.of_mention[(m.start, m.end)] == i for c in group for m in participants[id(c)])]
     args = [a for c in group for a in c.args]
     by_label = {lab: [a for a in args if a.label == lab] for lab in ("DATE", "LOCATION", "TOPIC")}
     def closeness(a: PredSpan) -> tuple:

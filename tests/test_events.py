@@ -245,3 +245,16 @@ def test_a_byline_is_never_a_party():
                                            s("PARTICIPANT", "Liu Jianchao"), s("PARTICIPANT", "Jane", 2)])
     (event,) = assemble(text, "2024-01-16", [headline, body])
     assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Liu Jianchao"]
+
+
+def test_a_third_party_named_by_one_report_of_three_is_dropped():
+    text = ("Antony Blinken met Wang Yi in Beijing. The meeting came as Putin watched on. "
+            "Blinken said the talks with Wang were candid.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang Yi")])
+    meeting = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang Yi"),
+                                                   s("PARTICIPANT", "Putin")])
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Blinken", 1), s("PARTICIPANT", "Wang", 1)])
+    (event,) = assemble(text, None, [met, meeting, talks])
+    assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Wang Yi"]
+    assert len(event["trigger_mentions"]) == 3
