@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from functools import lru_cache
@@ -10,6 +11,8 @@ from dateparser.date import DateDataParser
 
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _LEAD = re.compile(r"^(on|in|at|since|by|from|during|as of|for)\s+", re.I)
+# "late Wednesday", "earlier on Monday": the day is what counts.
+_TIME_OF_DAY = re.compile(r"^(late|early|earlier|later)\s+(on\s+)?(?=\w)", re.I)
 # Two far-apart bases: a phrase that parses to the same day from both is absolute ("14 March 2019").
 _PROBES = (dt.datetime(2001, 3, 7), dt.datetime(2017, 10, 19))
 
@@ -35,7 +38,7 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred")
     of an occurred meeting may be the article's own day; "last week" keeps precision week and no
     value; a relative phrase with no article date has no value.
     """
-    phrase = _LEAD.sub("", text.strip()).strip(" ,.")
+    phrase = _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,.")
     prefer = "future" if status == "planned" else "past"
     if document_date:
         base = dt.datetime.fromisoformat(document_date)
@@ -49,3 +52,32 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred")
     precision = period if period in ("day", "week", "month") else None
     value = day.isoformat() if day is not None and precision == "day" else None
     return {"text": text, "value": value, "precision": precision}
+
+
+_MONTHS = "|".join(sorted({*calendar.month_name[1:], *calendar.month_abbr[1:]}, key=len, reverse=True))
+_M = rf"(?:{_MONTHS})(?![\w])"
+_D = r"\d{1,2}(?:st|nd|rd|th)?(?![\w])"
+_Y = r"\d{4}(?![\w])"
+# What may run on from a date span cut short, by how the span ends: a month takes its day or
+# year, a day its month or year, a weekday a whole day-and-month.
+_RUN_ON = [
+    (re.compile(rf"{_M}$"), re.compile(rf"^(?:\s{_D}|,?\s{_Y})")),
+    (re.compile(rf"(?<![\w]){_D}$"), re.compile(rf"^(?:\s(?:of\s)?{_M}|,?\s{_Y})")),
+    (re.compile(r"day$", re.I), re.compile(rf"^,?\s(?:{_D}\s(?:of\s)?{_M}|{_M}\s{_D})")),
+]
+_LEFT = re.compile(rf"(?<![\w]){_D}\s(?:of\s)?$")
+
+
+def complete_date(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a date span the tagger cut short over the rest of its calendar date: "On 2" of
+    "On 2 October 2023", "July" of "for 28 July"; "on Friday" of "on Friday 12 people" stays."""
+    grown = True
+    while grown:
+        grown = False
+        for tail, more in _RUN_ON:
+            if tail.search(text[start:end]) and (m := more.match(text[end:])):
+                end, grown = end + m.end(), True
+                break
+    if re.match(_M, text[start:end]) and (m := _LEFT.search(text[:start])):
+        start = m.start()
+    return start, end

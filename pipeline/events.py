@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .alignment import sentence_bounds, sentence_of
 from .countries import country_code
-from .dates import resolve_date
+from .dates import complete_date, resolve_date
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,13 @@ def _plausible_modifier(s: str) -> bool:
 _FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "a", "an", "mr", "ms", "mrs", "dr"}
 
 
+def _whole_date(text: str, a: PredSpan) -> PredSpan:
+    if a.label != "DATE":
+        return a
+    start, end = complete_date(text, a.start, a.end)
+    return PredSpan(a.label, start, end, a.score)
+
+
 _BY = re.compile(r"(?i)^\W*(by\s+)?")
 
 
@@ -249,6 +256,7 @@ def _is_byline(mention: str, bylines: list[str]) -> bool:
 def assemble(text: str, document_date: str | None, candidates: list[Candidate]) -> list[dict]:
     """Events of one document in the output contract's shape, in text order."""
     doc = _Doc(text)
+    candidates = [Candidate(c.trigger, [_whole_date(text, a) for a in c.args]) for c in candidates]
     bylines = _bylines(text, [a for c in candidates for a in c.args if a.label == "PARTICIPANT"])
     participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and a.score >= MIN_PARTY_SCORE
                             and plausible_party(doc.surface(a)) and not _is_byline(doc.surface(a), bylines)]

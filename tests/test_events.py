@@ -258,3 +258,12 @@ def test_a_third_party_named_by_one_report_of_three_is_dropped():
     (event,) = assemble(text, None, [met, meeting, talks])
     assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Wang Yi"]
     assert len(event["trigger_mentions"]) == 3
+
+
+def test_a_date_span_cut_short_is_read_whole():
+    text = "On 2 October 2023 Antony Blinken met Wang Yi in Beijing."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    met = Candidate(s("occurred", "met"), [s("DATE", "On 2"), s("PARTICIPANT", "Antony Blinken"),
+                                           s("PARTICIPANT", "Wang Yi")])
+    (event,) = assemble(text, "2023-10-05", [met])
+    assert (event["date"]["text"], event["date"]["value"]) == ("On 2 October 2023", "2023-10-02")
