@@ -97,7 +97,8 @@ class _Doc:
 
     def add_nominal(self, m: PredSpan, context: list[int], standalone: bool = True) -> None:
         """Resolve "the American envoy" to the one entity of its event whose country or title it
-        names; otherwise it stands for a party of its own."""
+        names, or to one named elsewhere; otherwise it stands for a party of its own only when its
+        event names no other."""
         key = (m.start, m.end)
         if key in self.of_mention:
             return
@@ -115,7 +116,9 @@ class _Doc:
         elif standalone:
             # The event names too few parties: "the American envoy" is the compatible party
             # mentioned last before it elsewhere in the article, or else (a headline's "junta
-            # chief") first after it; failing both, a party of its own.
+            # chief") first after it; failing both, a party of its own if the event names no
+            # party ("the Pope met the Iranian president"). Beside one named party it is mostly a
+            # misread bystander, and is left out (README: event precision +0.012 in CV).
             def distance(i: int) -> tuple[bool, int]:
                 mentions = self.entities[i].mentions
                 before = [m.start - x.start for x in mentions if x.start < m.start]
@@ -125,7 +128,7 @@ class _Doc:
                 i = min(others, key=distance)
                 self.entities[i].mentions.append(m)
                 self.of_mention[key] = i
-            else:
+            elif not context:
                 self.entities.append(_Entity([m]))
                 self.of_mention[key] = len(self.entities) - 1
 

@@ -267,3 +267,14 @@ def test_a_date_span_cut_short_is_read_whole():
                                            s("PARTICIPANT", "Wang Yi")])
     (event,) = assemble(text, "2023-10-05", [met])
     assert (event["date"]["text"], event["date"]["value"]) == ("On 2 October 2023", "2023-10-02")
+
+
+def test_an_unresolved_nominal_is_a_party_only_when_its_event_names_none():
+    text = "Antony Blinken met the next leader. Separately, the Pope met the Iranian president."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    bystander = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"),
+                                                 s("PARTICIPANT", "the next leader")])
+    nominals = Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "the Pope"),
+                                                   s("PARTICIPANT", "the Iranian president")])
+    (event,) = assemble(text, None, [bystander, nominals])
+    assert [p["name"] for p in event["participants"]] == ["the Pope", "the Iranian president"]
