@@ -69,15 +69,15 @@ _HYPHENS = {"-", "\u2010", "\u2011"}
 
 
 def join_hyphenated(text: str, words: Sequence[CharSpan], tags: Sequence[str]) -> list[str]:
-    """A tagged word glued by a hyphen to a lower-case word continues into it: "Tsai Ing-wen",
-    "Moon Jae-in", "vice-president" are one span even when the model tags the pieces apart. An
-    upper-case piece stays out ("the Biden-Xi meeting" names two parties)."""
+    """Two pieces of one word, split at a hyphen and tagged apart with the same label, are one span:
+    "Tsai Ing-wen", "Moon Jae-in". Only a lower-case second piece joins: "the Biden-Xi meeting"
+    names two parties; an untagged piece ("US-backed") stays out."""
     out = list(tags)
     for i in range(len(words) - 2):
         (_, e0), (h0, h1), (s2, _) = words[i], words[i + 1], words[i + 2]
-        if (out[i] != "O" and e0 == h0 and h1 == s2 and text[h0:h1] in _HYPHENS
-                and text[s2 : s2 + 1].islower()):
-            label = out[i].partition("-")[2]
+        label = out[i].partition("-")[2]
+        if (label and e0 == h0 and h1 == s2 and text[h0:h1] in _HYPHENS and text[s2 : s2 + 1].islower()
+                and out[i + 2].partition("-")[2] == label):
             out[i + 1] = out[i + 2] = f"I-{label}"
     return out
 

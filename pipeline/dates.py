@@ -54,18 +54,23 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred")
     return {"text": text, "value": value, "precision": precision}
 
 
-_MONTHS = "|".join(sorted({*calendar.month_name[1:], *calendar.month_abbr[1:]}, key=len, reverse=True))
-_M = rf"(?:{_MONTHS})(?![\w])"
+_FULL = [m for m in calendar.month_name[1:]]
+_ABBR = [m for m in (*calendar.month_abbr[1:], "Sept") if m not in _FULL]
+# An abbreviation may carry its dot ("Oct. 12"); a full name ending a sentence leaves it out.
+_M = rf"(?:(?:{'|'.join(_FULL)})|(?:{'|'.join(sorted(_ABBR, key=len, reverse=True))})\.?)(?![\w])"
 _D = r"\d{1,2}(?:st|nd|rd|th)?(?![\w])"
 _Y = r"\d{4}(?![\w])"
+_SP = r"[ \t\u00a0]"  # never across a line break: the next line is another item
+_DAYNAME = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 # What may run on from a date span cut short, by how the span ends: a month takes its day or
-# year, a day its month or year, a weekday a whole day-and-month.
+# year ("March 10", "March 2022"), a day its month or year ("2 October", "May 12, 2023"), a
+# weekday a whole day-and-month ("Tuesday 14 March").
 _RUN_ON = [
-    (re.compile(rf"{_M}$"), re.compile(rf"^(?:\s{_D}|,?\s{_Y})")),
-    (re.compile(rf"(?<![\w]){_D}$"), re.compile(rf"^(?:\s(?:of\s)?{_M}|,?\s{_Y})")),
-    (re.compile(r"day$", re.I), re.compile(rf"^,?\s(?:{_D}\s(?:of\s)?{_M}|{_M}\s{_D})")),
+    (re.compile(rf"{_M}$"), re.compile(rf"^{_SP}(?:{_D}|{_Y})")),
+    (re.compile(rf"(?<![\w]){_D}$"), re.compile(rf"^(?:{_SP}(?:of{_SP})?{_M}|,?{_SP}{_Y})")),
+    (re.compile(rf"(?<![\w]){_DAYNAME}$", re.I), re.compile(rf"^,?{_SP}(?:{_D}{_SP}(?:of{_SP})?{_M}|{_M}{_SP}{_D})")),
 ]
-_LEFT = re.compile(rf"(?<![\w]){_D}\s(?:of\s)?$")
+_LEFT = re.compile(rf"(?<![\w]){_D}{_SP}(?:of{_SP})?$")
 
 
 def complete_date(text: str, start: int, end: int) -> tuple[int, int]:

@@ -44,7 +44,8 @@ def word_probs(enc: Encoded, windows: list[Window], ranges: list[tuple[int, int]
 def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
     """Spans of the given label types, scored by the mean probability of their words' tags."""
     best = wprobs.argmax(axis=1)
-    tags = join_hyphenated(enc.text, enc.words, [LABELS[i] for i in best])
+    raw = [LABELS[i] for i in best]
+    tags = join_hyphenated(enc.text, enc.words, raw)
     spans = []
     for label, start, end, w0, w1 in tags_to_spans(enc.words, tags):
         # A span never starts or ends on bare punctuation (". Qin" is "Qin").
@@ -59,7 +60,9 @@ def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
             continue
         start, end = enc.words[w0][0], enc.words[w1 - 1][1]
         if label in keep:
-            score = float(np.mean([wprobs[w, best[w]] for w in range(w0, w1)]))
+            # A hyphen joined into a name by `join_hyphenated` has no probability of its own here.
+            scored = [w for w in range(w0, w1) if raw[w] != "O"] or list(range(w0, w1))
+            score = float(np.mean([wprobs[w, best[w]] for w in scored]))
             spans.append(PredSpan(label, start, end, score))
     return spans
 

@@ -73,7 +73,7 @@ def pieces(text: str) -> list[tuple[int, int]]:
 def test_hyphenated_name_pieces_join_into_one_span():
     text = "Tsai Ing-wen met Moon Jae-in"
     words = pieces(text)
-    tags = ["B-P", "I-P", "O", "B-P", "O", "B-P", "I-P", "O", "O"]
+    tags = ["B-P", "I-P", "O", "B-P", "O", "B-P", "I-P", "O", "I-P"]  # "wen" and "in" tagged apart
     spans = [text[s:e] for _, s, e, *_ in tags_to_spans(words, join_hyphenated(text, words, tags))]
     assert spans == ["Tsai Ing-wen", "Moon Jae-in"]
 
@@ -83,6 +83,13 @@ def test_hyphen_joins_nothing_before_a_capital_or_across_a_space():
     words = pieces(text)
     tags = ["O", "B-P", "O", "B-P", "O", "O", "B-P", "O", "O"]
     assert join_hyphenated(text, words, tags) == tags
+
+
+def test_hyphen_joins_only_a_piece_tagged_alike_and_any_hyphen_character():
+    text = "US-backed talks with Moon Jae\u2011in"
+    words = pieces(text)
+    tags = ["B-P", "O", "O", "O", "O", "B-P", "I-P", "O", "I-P"]
+    assert join_hyphenated(text, words, tags) == ["B-P", "O", "O", "O", "O", "B-P", "I-P", "I-P", "I-P"]
 
 
 def test_sliding_windows_cover_everything_with_overlap():

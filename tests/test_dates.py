@@ -33,6 +33,11 @@ def test_resolve_date(text, doc_date, status, value, precision):
     ("on Friday 12 people died", "on Friday", "on Friday"),  # a number after a weekday is no day
     ("on Monday, 2024 was", "on Monday", "on Monday"),
     ("since 2019 the two", "since 2019", "since 2019"),
+    ("stake in October\n2:40 p.m.", "in October", "in October"),  # never across a line break
+    ("In May, 2000 protesters", "In May", "In May"),
+    ("met today, 3 March", "today", "today"),
+    ("on Oct. 12, 2023 in", "on Oct.", "on Oct. 12, 2023"),
+    ("on 2 May. Then", "on 2", "on 2 May"),
 ])
 def test_complete_date_grows_a_cut_date_span_to_its_calendar_date(text, tagged, whole):
     start = text.index(tagged)

@@ -278,3 +278,24 @@ def test_an_unresolved_nominal_is_a_party_only_when_its_event_names_none():
                                                    s("PARTICIPANT", "the Iranian president")])
     (event,) = assemble(text, None, [bystander, nominals])
     assert [p["name"] for p in event["participants"]] == ["the Pope", "the Iranian president"]
+
+
+def test_a_byline_word_that_belongs_to_a_party_s_name_stays():
+    text = "Kim meets Yoon\nKim Tong-hyung\nKim Jong Un met Yoon Suk Yeol on Monday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Kim"), s("PARTICIPANT", "Yoon")])
+    body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Kim Tong-hyung"), s("PARTICIPANT", "Kim Jong Un"),
+                                           s("PARTICIPANT", "Yoon Suk Yeol")])
+    (event,) = assemble(text, "2024-01-16", [headline, body])
+    assert [p["name"] for p in event["participants"]] == ["Kim Jong Un", "Yoon Suk Yeol"]
+    assert "Kim" in [m["text"] for m in event["participants"][0]["mentions"]]
+
+
+def test_a_third_party_named_by_half_the_reports_stays():
+    text = "Antony Blinken met Wang Yi and Cho Tae-yul in Seoul. The talks with Wang were candid."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang Yi"),
+                                           s("PARTICIPANT", "Cho Tae-yul")])
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang", 1)])
+    (event,) = assemble(text, None, [met, talks])
+    assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Wang Yi", "Cho Tae-yul"]
