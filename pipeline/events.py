@@ -7,20 +7,11 @@ tagged in that trigger's argument window. Nothing here touches the model.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .alignment import sentence_bounds, sentence_of
-from .countries import country_code
 from .dates import complete_date, resolve_date
-
-
-@dataclass(frozen=True)
-class PredSpan:
-    label: str
-    start: int
-    end: int
-    score: float
+from .entities import Entities, PredSpan, bylines, is_nominal, name_words, not_bylines, plausible_party
 
 
 @dataclass
@@ -32,150 +23,6 @@ class Candidate:
 # Party mentions the argument pass tags with less certainty are mostly bystanders (a reporter, a
 # leader named for context). Chosen by 5-fold CV over 0.0-0.9 on four trained runs (README).
 MIN_PARTY_SCORE = 0.8
-_HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|sir|dame|madam|mme|m)\.?\s+", re.I)
-_POSSESSIVE = re.compile(r"(['’]s|['’])$")
-_NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that"}
-# Arabic article prefixes: "al-Sisi" and "Sisi" name the same man.
-_ARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|az|ar|an|ul|ud)-(?=\w)", re.I)
-
-
-def _words(name: str) -> tuple[str, ...]:
-    name = _POSSESSIVE.sub("", _HONORIFIC.sub("", name.strip()))
-    return tuple(_ARTICLE.sub("", w) for w in re.findall(r"[\w\-]+", name.lower()) if w not in _NOMINAL)
-
-
-def is_nominal(mention: str) -> bool:
-    """"the envoy", "his counterpart", and capitalised descriptions that end in a common noun
-    ("China envoy", "Myanmar junta chief"); not names ("Lula da Silva", "Mohammed bin Salman")."""
-    words = mention.strip().split()
-    if not words:
-        return True
-    return words[0].lower() in _NOMINAL or not words[0][:1].isupper() or _ARTICLE.sub("", words[-1])[:1].islower()
-
-
-@dataclass
-class _Entity:
-    mentions: list[PredSpan]
-    titles: list[PredSpan] = field(default_factory=list)
-    affiliations: list[PredSpan] = field(default_factory=list)
-
-
-class _Doc:
-    """Entity bookkeeping for one document."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.entities: list[_Entity] = []
-        self.of_mention: dict[tuple[int, int], int] = {}
-
-    def surface(self, s: PredSpan) -> str:
-        return self.text[s.start : s.end]
-
-    def add_proper(self, m: PredSpan) -> None:
-        key = (m.start, m.end)
-        if key in self.of_mention:
-            return
-        words = set(_words(self.surface(m)))
-        matches = self._matching(words)
-        if not matches and len(words) == 1 and next(iter(words)).endswith("s"):
-            matches = self._matching({next(iter(words))[:-1]})  # "Mr. Qins' meeting": a stray possessive s
-        if matches:
-            # Several people may share a surname: take the one mentioned last before this mention.
-            i = max(matches, key=lambda k: max((x.start for x in self.entities[k].mentions if x.start <= m.start),
-                                               default=-1))
-            self.entities[i].mentions.append(m)
-        else:
-            self.entities.append(_Entity([m]))
-            i = len(self.entities) - 1
-        self.of_mention[key] = i
-
-    def _matching(self, words: set[str]) -> list[int]:
-        """Entities with a proper mention whose words contain these words, or are contained in them."""
-        return [i for i, e in enumerate(self.entities)
-                if words and any(words <= set(_words(self.surface(x))) or set(_words(self.surface(x))) <= words
-                                 for x in e.mentions if not is_nominal(self.surface(x)))]
-
-    def add_nominal(self, m: PredSpan, context: list[int], standalone: bool = True) -> None:
-        """Resolve "the American envoy" to the one entity of its event whose country or title it
-        names, or to one named elsewhere; otherwise it stands for a party of its own only when its
-        event names no other."""
-        key = (m.start, m.end)
-        if key in self.of_mention:
-            return
-        words = set(_words(self.surface(m)))
-        code = country_code(self.surface(m))
-
-        def fits(i: int) -> bool:
-            titles = {w for t in self.entities[i].titles for w in _words(self.surface(t))}
-            return bool(code and code == self.entity_country(i)) or bool(words & titles)
-
-        here = [i for i in context if fits(i)]
-        if len(here) == 1:
-            self.entities[here[0]].mentions.append(m)
-            self.of_mention[key] = here[0]
-        elif standalone:
-            # The event names too few parties: "the American envoy" is the compatible party
-            # mentioned last before it elsewhere in the article, or else (a headline's "junta
-            # chief") first after it; failing both, a party of its own if the event names no
-            # party ("the Pope met the Iranian president"). Beside one named party it is mostly a
-            # misread bystander, and is left out (README: event precision +0.012 in CV).
-            def distance(i: int) -> tuple[bool, int]:
-                mentions = self.entities[i].mentions
-                before = [m.start - x.start for x in mentions if x.start < m.start]
-                return (not before, min(before) if before else min(x.start - m.start for x in mentions))
-            others = [i for i in range(len(self.entities)) if i not in context and fits(i)]
-            if others:
-                i = min(others, key=distance)
-                self.entities[i].mentions.append(m)
-                self.of_mention[key] = i
-            elif not context:
-                self.entities.append(_Entity([m]))
-                self.of_mention[key] = len(self.entities) - 1
-
-    def add_repeats(self) -> None:
-        """Every other occurrence in the text of an entity's name, or a person's surname, is a
-        mention too ("Keep every mention's offsets"), unless another entity holds it."""
-        taken = set(self.of_mention)
-        for i in range(len(self.entities)):
-            name = self.name(i)
-            words = name.split()
-            forms = {name}
-            surname = _ARTICLE.sub("", words[-1]) if len(words) >= 2 else ""  # "Sisi" of "al-Sisi" too
-            if surname[:1].isupper() and len(surname) > 2:
-                forms |= {words[-1], surname}
-            score = max(x.score for x in self.entities[i].mentions)
-            for form in forms:
-                for m in re.finditer(rf"(?<![\w\-]){re.escape(form)}(?![\w\-])", self.text):
-                    key = (m.start(), m.end())
-                    if not any(a < key[1] and key[0] < b for a, b in taken):
-                        self.entities[i].mentions.append(PredSpan("PARTICIPANT", key[0], key[1], score))
-                        self.of_mention[key] = i
-                        taken.add(key)
-
-    def entity_country(self, i: int) -> str | None:
-        e = self.entities[i]
-        for a in sorted(e.affiliations, key=lambda a: a.start):
-            code = country_code(self.surface(a))
-            if code:
-                return code
-        return country_code(self.name(i)) if len(_words(self.name(i))) <= 3 else None
-
-    def name(self, i: int) -> str:
-        e = self.entities[i]
-        proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
-        best = max(proper or e.mentions, key=lambda m: (len(_words(self.surface(m))), -m.start))
-        return _POSSESSIVE.sub("", _HONORIFIC.sub("", self.surface(best))).strip()
-
-    def pick(self, spans: list[PredSpan]) -> str | None:
-        if not spans:
-            return None
-        counts = Counter(self.surface(s) for s in spans)
-        first = {}
-        for s in sorted(spans, key=lambda s: s.start):
-            first.setdefault(self.surface(s), s.start)
-        return max(counts, key=lambda t: (counts[t], -first[t]))
-
-
 def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str) -> PredSpan | None:
     """The participant mention a title or affiliation describes: the name it directly precedes
     ("US Ambassador Nicholas Burns"), else the nearest one ("Liu Jianchao, head of ...")."""
@@ -204,18 +51,8 @@ def _outermost(mentions: list[PredSpan]) -> list[PredSpan]:
     return [m for m in sorted(mentions, key=lambda m: m.start) if not any(inside(m, o) for o in mentions)]
 
 
-def _mention(doc: _Doc, s: PredSpan) -> dict:
+def _mention(doc: Entities, s: PredSpan) -> dict:
     return {"text": doc.surface(s), "start": s.start, "end": s.end}
-
-
-def plausible_party(mention: str) -> bool:
-    """Drops tagging debris: punctuation, honorifics, stray lower-case words ("a", "leader")."""
-    m = mention.strip()
-    if not any(ch.isalpha() for ch in m) or _HONORIFIC.match(m + " "):
-        return False
-    if len(m) <= 2:
-        return m.isupper()
-    return not (" " not in m and m.islower())
 
 
 def _plausible_modifier(s: str) -> bool:
@@ -233,53 +70,24 @@ def _whole_date(text: str, a: PredSpan) -> PredSpan:
     return PredSpan(a.label, start, end, a.score)
 
 
-_BY = re.compile(r"(?i)^\W*(by\s+)?")
-
-
-def _bylines(text: str, mentions: list[PredSpan]) -> list[str]:
-    """Names that fill a line of their own ("Khushboo Razdan" under a headline, "By Jane Doe"):
-    reporters, never parties (no annotated participant among 4,665 stands alone on its line)."""
-    out = []
-    for m in mentions:
-        start = text.rfind("\n", 0, m.start) + 1
-        end = text.find("\n", m.end)
-        end = len(text) if end < 0 else end
-        before, after = text[start : m.start], text[m.end : end]
-        if not _BY.sub("", before).strip() and not re.sub(r"\W", "", after) and len(text[m.start : m.end].split()) >= 2:
-            out.append(text[m.start : m.end])
-    return out
-
-
-def _not_bylines(text: str, mentions: list[PredSpan], bylines: list[str]) -> list[PredSpan]:
-    """Mentions that are not the byline, not a mention running on from it ("Khushboo Razdanin
-    Washington": a byline glued to its dateline), and not one of its words alone ("Khushboo"),
-    unless that word belongs to the name of a party ("Kim" when Kim Jong Un is tagged too)."""
-    def runs_on(m: PredSpan) -> bool:
-        return any(text[m.start : m.end].startswith(b) for b in bylines)
-    named = {w for m in mentions if not runs_on(m) and len(text[m.start : m.end].split()) > 1
-             for w in text[m.start : m.end].split()}
-    stray = {w for b in bylines for w in b.split()} - named
-    return [m for m in mentions if not runs_on(m) and text[m.start : m.end] not in stray]
-
-
 def assemble(text: str, document_date: str | None, candidates: list[Candidate]) -> list[dict]:
     """Events of one document in the output contract's shape, in text order."""
-    doc = _Doc(text)
+    doc = Entities(text)
     candidates = [Candidate(c.trigger, [_whole_date(text, a) for a in c.args]) for c in candidates]
     mentions = [a for c in candidates for a in c.args if a.label == "PARTICIPANT"]
-    kept = set(_not_bylines(text, mentions, _bylines(text, mentions)))
+    kept = set(not_bylines(text, mentions, bylines(text, mentions)))
     participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and a.score >= MIN_PARTY_SCORE
                             and plausible_party(doc.surface(a)) and a in kept] for c in candidates}
     # Full names first, across all trigger mentions, so that "Tusk" and "Donald" join "Donald Tusk"
     # wherever the full name is tagged, instead of founding entities of their own.
     # A "name" made only of title words ("Prime" of "Prime Minister") is a nominal mention.
-    title_words = {w for c in candidates for a in c.args if a.label == "TITLE" for w in _words(doc.surface(a))}
+    title_words = {w for c in candidates for a in c.args if a.label == "TITLE" for w in name_words(doc.surface(a))}
 
     def nominal(m: PredSpan) -> bool:
-        return is_nominal(doc.surface(m)) or set(_words(doc.surface(m))) <= title_words
+        return is_nominal(doc.surface(m)) or set(name_words(doc.surface(m))) <= title_words
 
     proper = [m for c in candidates for m in participants[id(c)] if not nominal(m)]
-    for m in sorted(proper, key=lambda m: (-len(_words(doc.surface(m))), m.start)):
+    for m in sorted(proper, key=lambda m: (-len(name_words(doc.surface(m))), m.start)):
         doc.add_proper(m)
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
         modifiers = [a for a in c.args
@@ -307,7 +115,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     return sorted(events, key=lambda e: e["trigger"]["start"])
 
 
-def _local(doc: _Doc, c: Candidate, mentions: list[PredSpan], bounds: list[tuple[int, int]]) -> list[PredSpan]:
+def _local(doc: Entities, c: Candidate, mentions: list[PredSpan], bounds: list[tuple[int, int]]) -> list[PredSpan]:
     """The parties of a trigger mention are those its own sentence names; when it names fewer
     than two, the nearest sentences around it add theirs ("Earlier on Thursday, Lavrov hosted both
     men" takes the men from the sentence before)."""
@@ -323,7 +131,7 @@ def _local(doc: _Doc, c: Candidate, mentions: list[PredSpan], bounds: list[tuple
     return [m for m in mentions if doc.of_mention[(m.start, m.end)] in keep]
 
 
-def _group(doc: _Doc, candidates: list[Candidate], participants: dict,
+def _group(doc: Entities, candidates: list[Candidate], participants: dict,
            document_date: str | None = None) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
     of a one-party mention's party), compatible dates. Mentions that name no party are dropped."""
@@ -359,7 +167,7 @@ def _group(doc: _Doc, candidates: list[Candidate], participants: dict,
     return [g[2] for g in groups]
 
 
-def _supported(doc: _Doc, group: list[Candidate], participants: dict, ids: list[int]) -> dict:
+def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: list[int]) -> dict:
     """Beyond its two best-supported parties, a meeting keeps only parties that at least half of
     its trigger mentions name: a third party tagged by one of three reports of a bilateral is
     mostly a bystander of that one sentence (exact event F1 +0.03 in CV, README)."""
@@ -376,7 +184,7 @@ def _supported(doc: _Doc, group: list[Candidate], participants: dict, ids: list[
                                for c in group}}
 
 
-def _event(doc: _Doc, document_date: str | None, group: list[Candidate], participants: dict) -> dict:
+def _event(doc: Entities, document_date: str | None, group: list[Candidate], participants: dict) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
     ids: list[int] = []

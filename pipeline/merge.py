@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .events import is_nominal
+from .entities import is_nominal
 
 
 def _key(name: str) -> frozenset[str]:
