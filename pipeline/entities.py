@@ -182,7 +182,7 @@ def plausible_party(mention: str) -> bool:
 _BY = re.compile(r"(?i)^\W*(by\s+)?")
 
 
-def bylines(text: str, mentions: list[PredSpan]) -> list[str]:
+def _bylines(text: str, mentions: list[PredSpan]) -> list[str]:
     """Names that fill a line of their own ("Khushboo Razdan" under a headline, "By Jane Doe"):
     reporters, never parties (no annotated participant among 4,665 stands alone on its line)."""
     out = []
@@ -196,10 +196,11 @@ def bylines(text: str, mentions: list[PredSpan]) -> list[str]:
     return out
 
 
-def not_bylines(text: str, mentions: list[PredSpan], bylines: list[str]) -> list[PredSpan]:
+def not_bylines(text: str, mentions: list[PredSpan]) -> list[PredSpan]:
     """Mentions that are not the byline, not a mention running on from it ("Khushboo Razdanin
     Washington": a byline glued to its dateline), and not one of its words alone ("Khushboo"),
     unless that word belongs to the name of a party ("Kim" when Kim Jong Un is tagged too)."""
+    bylines = _bylines(text, mentions)
     def runs_on(m: PredSpan) -> bool:
         return any(text[m.start : m.end].startswith(b) for b in bylines)
     named = {w for m in mentions if not runs_on(m) and len(text[m.start : m.end].split()) > 1
