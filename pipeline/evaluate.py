@@ -222,14 +222,17 @@ def format_table(metrics: dict, per_label: dict) -> str:
     return "\n".join(lines)
 
 
-def write_evaluation(ev: Evaluation, out_dir: Path) -> dict[str, Path]:
-    """Metrics JSON, seqeval report, predictions and reliability plot, written atomically."""
+def write_evaluation(ev: Evaluation, out_dir: Path, candidates: bool = True) -> dict[str, Path]:
+    """Metrics JSON, seqeval report, predictions and reliability plot, written atomically; and the
+    model's candidates unless told not to (`rescore` reads them and must never rewrite them)."""
     out_dir = Path(out_dir)
     paths = {"metrics": out_dir / "metrics.json", "report": out_dir / "classification_report.txt",
-             "predictions": out_dir / "predictions.jsonl", "candidates": out_dir / "candidates.jsonl"}
-    write_atomic(paths["candidates"], "".join(
-        json.dumps([{"trigger": asdict(c.trigger), "args": [asdict(a) for a in c.args]} for c in cands]) + "\n"
-        for cands in ev.candidates))
+             "predictions": out_dir / "predictions.jsonl"}
+    if candidates:
+        paths["candidates"] = out_dir / "candidates.jsonl"
+        write_atomic(paths["candidates"], "".join(
+            json.dumps([{"trigger": asdict(c.trigger), "args": [asdict(a) for a in c.args]} for c in cands]) + "\n"
+            for cands in ev.candidates))
     write_atomic(paths["metrics"], json.dumps({"metrics": ev.metrics, "per_label": ev.per_label}, indent=2,
                                               default=json_default))
     write_atomic(paths["report"], ev.report)

@@ -172,7 +172,7 @@ def rescore(split_dir: Path, annotations: Path) -> Evaluation:
     if (split_dir / "calibration" / "candidates.jsonl").is_file():
         cal_docs, cal_cands = saved(split_dir / "calibration")
         calibrator = calibrate_on(cal_docs, cal_cands)
-        write_evaluation(score(cal_docs, cal_cands), split_dir / "calibration")
+        write_evaluation(score(cal_docs, cal_cands), split_dir / "calibration", candidates=False)
     ev = score(*saved(split_dir), calibrator)
     old = json.loads((split_dir / "metrics.json").read_text())
     ev.metrics.update({k: v for k, v in old["metrics"].items() if k.startswith("entity_")})
@@ -193,7 +193,7 @@ def rescore_cv(cv_dir: Path, annotations: Path) -> dict:
     summary["folds"] = summary.get("folds") or sum(n.startswith("fold-") for n in names)
     for name in names:
         ev = rescore(cv_dir / name, annotations)
-        write_evaluation(ev, cv_dir / name)
+        write_evaluation(ev, cv_dir / name, candidates=False)
         summary["per_split"][name] = {**summary["per_split"].get(name, {}), **ev.metrics}
     folds_only = [r for n, r in summary["per_split"].items() if n.startswith("fold-")]
     summary["cv"] = _summary(folds_only)

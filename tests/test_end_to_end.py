@@ -122,3 +122,21 @@ def test_cli_predict_rejects_undecodable_and_empty_input(trained, tmp_path):
         assert result.exit_code == 1 and message in result.output
         assert "Traceback" not in result.output
     assert bad.read_bytes() == b"\xff\xfe caf\xe9"  # inputs are never modified
+
+
+def test_rescore_reassembles_saved_candidates_without_rewriting_them(trained, tmp_path):
+    from pipeline import corpus
+    from pipeline.evaluate import evaluate_documents, write_evaluation
+    from pipeline.runs import rescore_cv
+
+    work, _, _ = trained
+    ev = evaluate_documents(Extractor.load(work / "models" / "tiny"), corpus.load(work / "annotations"), progress=False)
+    split = tmp_path / "cv" / "fold-1"
+    write_evaluation(ev, split)
+    saved = split / "candidates.jsonl"
+    before = (saved.stat().st_ino, saved.read_bytes())
+    summary = rescore_cv(tmp_path / "cv", work / "annotations")
+    # The candidates are the model's raw output: the only record of a run once its model is gone.
+    assert (saved.stat().st_ino, saved.read_bytes()) == before
+    assert summary["cv"]["event_f1"]["mean"] == ev.metrics["event_f1"]
+    assert len((split / "predictions.jsonl").read_text().splitlines()) == len(SEEDS)
