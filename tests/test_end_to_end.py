@@ -5,9 +5,12 @@ import shutil
 
 import pytest
 
+from pipeline import corpus
 from pipeline.config import load_config
+from pipeline.evaluate import evaluate_documents, write_evaluation
 from pipeline.extract import Article, Extractor
 from pipeline.output import check_record
+from pipeline.runs import rescore_cv
 from pipeline.train import train
 
 SEEDS = ["001_9f3ea27a63f6ddfc", "003_061ffb02e5cf6f54"]
@@ -125,10 +128,6 @@ def test_cli_predict_rejects_undecodable_and_empty_input(trained, tmp_path):
 
 
 def test_rescore_reassembles_saved_candidates_without_rewriting_them(trained, tmp_path):
-    from pipeline import corpus
-    from pipeline.evaluate import evaluate_documents, write_evaluation
-    from pipeline.runs import rescore_cv
-
     work, _, _ = trained
     ev = evaluate_documents(Extractor.load(work / "models" / "tiny"), corpus.load(work / "annotations"), progress=False)
     split = tmp_path / "cv" / "fold-1"
