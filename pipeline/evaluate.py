@@ -10,7 +10,7 @@ import numpy as np
 from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
-from .calibration import Calibrator, expected_calibration_error, fit_calibrator, reliability_plot
+from .calibration import Calibrator, expected_calibration_error, f1_threshold, fit_calibrator, reliability_plot
 from .countries import country_code
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
@@ -188,10 +188,11 @@ def score(docs: list[Document], candidates: list[list[Candidate]], calibrator: C
     """Assemble events from the model's candidates and score them. Kept apart from the model so the
     saved candidates of a run (candidates.jsonl) can be re-assembled and re-scored without it."""
     preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
-    if calibrator:
+    if calibrator:  # scored as `predict` writes them: calibrated, and cut at the model's threshold
         for p in preds:
-            calibrator.apply(p["events"])
+            p["events"] = [e for e in calibrator.apply(p["events"]) if e["confidence"] >= calibrator.event_threshold]
     metrics, conf = event_scores(preds, docs)
+    metrics["event_threshold"] = calibrator.event_threshold if calibrator else 0.0
     calibration = {}
     for kind, pairs in conf.items():
         if pairs:
@@ -205,8 +206,13 @@ def calibrate_on(docs: list[Document], candidates: list[list[Candidate]]) -> Cal
     """A calibrator fitted on the raw confidences of events assembled for documents the model did
     not train on, against their gold events."""
     preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
+    metrics, conf = event_scores(preds, docs)
+    calibrator = fit_calibrator(preds, {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()})
+    for p in preds:
+        calibrator.apply(p["events"])
     _, conf = event_scores(preds, docs)
-    return fit_calibrator(preds, {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()})
+    calibrator.event_threshold = f1_threshold(conf["event"], metrics["events_gold"])
+    return calibrator
 
 
 def format_table(metrics: dict, per_label: dict) -> str:

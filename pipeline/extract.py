@@ -115,23 +115,32 @@ class Extractor:
                         for t, p in zip(trigs, probs)])
         return out
 
-    def predict(self, articles: Iterable[Article], chunk: int = 16) -> Iterator[dict]:
-        """One output record per article, in input order."""
+    @property
+    def threshold(self) -> float:
+        """The model's own event cut-off (calibration.json); 0 keeps every event."""
+        return self.calibrator.event_threshold if self.calibrator else 0.0
+
+    def predict(self, articles: Iterable[Article], chunk: int = 16,
+                min_confidence: float | None = None) -> Iterator[dict]:
+        """One output record per article, in input order, without the events whose confidence is
+        below `min_confidence` (None: the model's threshold)."""
+        cut = self.threshold if min_confidence is None else min_confidence
         batch: list[Article] = []
         for art in articles:
             batch.append(art)
             if len(batch) == chunk:
-                yield from self._predict_batch(batch)
+                yield from self._predict_batch(batch, cut)
                 batch = []
         if batch:
-            yield from self._predict_batch(batch)
+            yield from self._predict_batch(batch, cut)
 
-    def _predict_batch(self, arts: list[Article]) -> list[dict]:
+    def _predict_batch(self, arts: list[Article], cut: float) -> list[dict]:
         encs = [encode(a.text, self.tokenizer) for a in arts]
         records = [record(art, cands) for art, cands in zip(arts, self.candidates(encs))]
-        if self.calibrator:
-            for rec in records:
+        for rec in records:
+            if self.calibrator:
                 self.calibrator.apply(rec["events"])
+            rec["events"] = [e for e in rec["events"] if e["confidence"] >= cut]
         return records
 
 

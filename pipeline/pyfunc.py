@@ -17,7 +17,8 @@ class MeetingExtractorModel(mlflow.pyfunc.PythonModel):
 
     def predict(self, context, model_input, params=None) -> list[dict]:
         """`model_input`: a list of texts, or a DataFrame with a `text` column (and optional
-        `id` and `date` columns). Returns one output record per text."""
+        `id` and `date` columns). Returns one output record per text, cut at the model's event
+        threshold as `predict` does by default."""
         from pipeline.extract import Article
 
         if hasattr(model_input, "to_dict"):

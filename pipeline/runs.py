@@ -59,18 +59,18 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
 
 
 def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date: str | None,
-                  min_confidence: float = 0.0, merge: bool = False) -> int:
-    """Run the extractor over articles and write JSON Lines; returns the number of records."""
+                  min_confidence: float | None = None, merge: bool = False) -> int:
+    """Run the extractor over articles and write JSON Lines; returns the number of records.
+    Events below `min_confidence` are dropped; None takes the model's own cut-off (calibration.json)."""
     from .merge import merge_reports
 
     paths = expand(inputs)  # fail on a missing input before loading the model
     extractor = Extractor.load(model_dir)
     records = []
     articles = read_articles(paths, date)
-    bar = tqdm(extractor.predict(articles), desc="predict", unit="doc", disable=len(paths) < 2, file=sys.stderr)
-    for rec in bar:
-        rec["events"] = [e for e in rec["events"] if e["confidence"] >= min_confidence]
-        records.append(rec)
+    bar = tqdm(extractor.predict(articles, min_confidence=min_confidence), desc="predict", unit="doc",
+               disable=len(paths) < 2, file=sys.stderr)
+    records.extend(bar)
     if merge:
         records = merge_reports(records)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)

@@ -3,7 +3,14 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.calibration import EVENT_FEATURES, Calibrator, Platt, expected_calibration_error, fit_calibrator
+from pipeline.calibration import (
+    EVENT_FEATURES,
+    Calibrator,
+    Platt,
+    expected_calibration_error,
+    f1_threshold,
+    fit_calibrator,
+)
 
 
 def _event(conf: float, parties: int = 2) -> dict:
@@ -44,11 +51,27 @@ def test_too_few_examples_or_one_class_leave_raw_scores():
 
 
 def test_calibrator_round_trips_through_json(tmp_path):
-    cal = Calibrator(Platt(EVENT_FEATURES, [0.5, 1.0, 0.3, 0.4], -4.0, 80), None)
+    cal = Calibrator(Platt(EVENT_FEATURES, [0.5, 1.0, 0.3, 0.4], -4.0, 80), None, 0.37)
     (tmp_path / "calibration.json").write_text(cal.to_json())
     back = Calibrator.load(tmp_path)
     assert back == cal and json.loads(cal.to_json())["participant"] is None
     assert Calibrator.load(tmp_path / "missing") is None
+
+
+def test_a_calibration_file_without_threshold_keeps_every_event():
+    data = json.loads(Calibrator(Platt(EVENT_FEATURES, [0.5, 1.0, 0.3, 0.4], -4.0, 80)).to_json())
+    del data["event_threshold"]
+    assert Calibrator.from_json(json.dumps(data)).event_threshold == 0.0
+
+
+def test_threshold_is_half_the_best_reachable_event_f1():
+    # Four right events above two wrong ones, five gold events: keeping the top four gives
+    # F1 = 2*4 / (4 + 5) = 0.889, the best cut, so the threshold is 0.444.
+    scored = [(0.9, True), (0.8, True), (0.7, True), (0.6, True), (0.5, False), (0.4, False)]
+    assert f1_threshold(scored, 5) == pytest.approx(0.4444, abs=1e-4)
+    # All wrong: nothing to gain from any cut-off, so the best F1 is 0 and nothing is dropped.
+    assert f1_threshold([(0.9, False), (0.2, False)], 3) == 0.0
+    assert f1_threshold([], 3) == 0.0 and f1_threshold([(0.9, True)], 0) == 0.0
 
 
 def test_a_map_fitted_on_other_features_is_refused(tmp_path):

@@ -299,3 +299,22 @@ def test_a_third_party_named_by_half_the_reports_stays():
     talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang", 1)])
     (event,) = assemble(text, None, [met, talks])
     assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Wang Yi", "Cho Tae-yul"]
+
+
+def test_scoring_cuts_events_at_the_calibrators_threshold():
+    import dataclasses
+
+    from pipeline.calibration import Calibrator
+    from pipeline.evaluate import score
+    from pipeline.schema import Document
+
+    doc = Document(id="d", text=TEXT)
+    met, meeting, visit = candidates()
+    unsure = [met, meeting, Candidate(dataclasses.replace(visit.trigger, score=0.5), visit.args)]
+    everything = score([doc], [unsure], Calibrator())
+    # Raw confidences are kept where no map was fitted: 0.9 * 0.9 for the meeting, 0.5 * 0.9 for the visit.
+    assert [e["confidence"] for e in everything.predictions[0]["events"]] == [0.81, 0.45]
+    assert everything.metrics["event_threshold"] == 0.0
+    cut = score([doc], [unsure], Calibrator(event_threshold=0.6))
+    assert [e["trigger"]["text"] for e in cut.predictions[0]["events"]] == ["met"]
+    assert cut.metrics["events_predicted"] == 1 and cut.metrics["event_threshold"] == 0.6
