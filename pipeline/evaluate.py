@@ -208,10 +208,11 @@ def calibrate_on(docs: list[Document], candidates: list[list[Candidate]]) -> Cal
     preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
     metrics, conf = event_scores(preds, docs)
     calibrator = fit_calibrator(preds, {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()})
-    for p in preds:
-        calibrator.apply(p["events"])
-    _, conf = event_scores(preds, docs)
-    calibrator.event_threshold = f1_threshold(conf["event"], metrics["events_gold"])
+    if calibrator.event:  # the half-F1 cut holds for probabilities, not for the raw overconfident scores
+        for p in preds:
+            calibrator.apply(p["events"])
+        _, conf = event_scores(preds, docs)
+        calibrator.event_threshold = f1_threshold(conf["event"], metrics["events_gold"])
     return calibrator
 
 

@@ -318,3 +318,29 @@ def test_scoring_cuts_events_at_the_calibrators_threshold():
     cut = score([doc], [unsure], Calibrator(event_threshold=0.6))
     assert [e["trigger"]["text"] for e in cut.predictions[0]["events"]] == ["met"]
     assert cut.metrics["events_predicted"] == 1 and cut.metrics["event_threshold"] == 0.6
+
+
+def test_the_threshold_is_fitted_with_the_map_and_only_with_it():
+    import dataclasses
+
+    from pipeline.evaluate import calibrate_on
+    from pipeline.schema import Document, Entity, Event, Span
+
+    def gold(i: int) -> Document:
+        spans = [Span("t", "TRIGGER", TEXT.index("met"), TEXT.index("met") + 3, "met")]
+        for name, ent in (("Qin Gang", "qin"), ("Nicholas Burns", "burns")):
+            spans.append(Span(ent, "PARTICIPANT", TEXT.index(name), TEXT.index(name) + len(name), name, entity=ent))
+        return Document(f"d{i}", TEXT, spans, [Entity("qin", "Qin Gang"), Entity("burns", "Nicholas Burns")],
+                        [Event("e1", "occurred", ["t"], ["qin", "burns"])])
+
+    def cands(i: int) -> list[Candidate]:
+        met, meeting, visit = candidates()
+        # The right meeting always more certain than the wrong visit, with some spread for the map.
+        return [met, meeting, Candidate(dataclasses.replace(visit.trigger, score=0.2 + 0.02 * i), visit.args)]
+
+    docs = [gold(i) for i in range(12)]
+    cal = calibrate_on(docs, [cands(i) for i in range(12)])
+    # 12 right meetings ranked above 12 wrong visits: the best cut keeps exactly the 12 (F1 1.0).
+    assert cal.event is not None and cal.event_threshold == 0.5
+    few = calibrate_on(docs[:2], [cands(i) for i in range(2)])  # too few events for a map: raw scores, no cut
+    assert few.event is None and few.event_threshold == 0.0
