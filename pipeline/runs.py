@@ -66,11 +66,9 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
 
     paths = expand(inputs)  # fail on a missing input before loading the model
     extractor = Extractor.load(model_dir)
-    records = []
     articles = read_articles(paths, date)
-    bar = tqdm(extractor.predict(articles, min_confidence=min_confidence), desc="predict", unit="doc",
-               disable=len(paths) < 2, file=sys.stderr)
-    records.extend(bar)
+    records = list(tqdm(extractor.predict(articles, min_confidence=min_confidence), desc="predict", unit="doc",
+                        disable=len(paths) < 2, file=sys.stderr))
     if merge:
         records = merge_reports(records)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
