@@ -132,6 +132,12 @@ class Calibrator:
                 ev["confidence"] = round(self.event(event_features(ev, raw)), 4)
         return events
 
+    def finish(self, events: list[dict], cut: float | None = None) -> list[dict]:
+        """The events as `predict` writes them and evaluation scores them: calibrated, without
+        those below `cut` (None: the model's threshold)."""
+        cut = self.event_threshold if cut is None else cut
+        return [e for e in self.apply(events) if e["confidence"] >= cut]
+
     def to_json(self) -> str:
         maps = {k: asdict(v) if v else None for k, v in (("event", self.event), ("participant", self.participant))}
         return json.dumps({**maps, "event_threshold": self.event_threshold}, indent=2)

@@ -187,12 +187,12 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], progress: boo
 def score(docs: list[Document], candidates: list[list[Candidate]], calibrator: Calibrator | None = None) -> Evaluation:
     """Assemble events from the model's candidates and score them. Kept apart from the model so the
     saved candidates of a run (candidates.jsonl) can be re-assembled and re-scored without it."""
+    calibrator = calibrator or Calibrator()  # no maps: raw scores, no cut
     preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
-    if calibrator:  # scored as `predict` writes them: calibrated, and cut at the model's threshold
-        for p in preds:
-            p["events"] = [e for e in calibrator.apply(p["events"]) if e["confidence"] >= calibrator.event_threshold]
+    for p in preds:
+        p["events"] = calibrator.finish(p["events"])
     metrics, conf = event_scores(preds, docs)
-    metrics["event_threshold"] = calibrator.event_threshold if calibrator else 0.0
+    metrics["event_threshold"] = calibrator.event_threshold
     calibration = {}
     for kind, pairs in conf.items():
         if pairs:
@@ -207,12 +207,12 @@ def calibrate_on(docs: list[Document], candidates: list[list[Candidate]]) -> Cal
     not train on, against their gold events."""
     preds = [record(Article(d.id, d.text), c) for d, c in zip(docs, candidates)]
     metrics, conf = event_scores(preds, docs)
-    calibrator = fit_calibrator(preds, {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()})
+    hits = {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()}
+    calibrator = fit_calibrator(preds, hits)
     if calibrator.event:  # the half-F1 cut holds for probabilities, not for the raw overconfident scores
-        for p in preds:
-            calibrator.apply(p["events"])
-        _, conf = event_scores(preds, docs)
-        calibrator.event_threshold = f1_threshold(conf["event"], metrics["events_gold"])
+        # Matching does not depend on confidence: the hits stay, in event_scores' order.
+        probs = [e["confidence"] for p in preds for e in calibrator.apply(p["events"])]
+        calibrator.event_threshold = f1_threshold(list(zip(probs, hits["event"])), metrics["events_gold"])
     return calibrator
 
 

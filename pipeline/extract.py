@@ -118,7 +118,7 @@ class Extractor:
     @property
     def threshold(self) -> float:
         """The model's own event cut-off (calibration.json); 0 keeps every event."""
-        return self.calibrator.event_threshold if self.calibrator else 0.0
+        return (self.calibrator or Calibrator()).event_threshold
 
     def predict(self, articles: Iterable[Article], chunk: int = 16,
                 min_confidence: float | None = None) -> Iterator[dict]:
@@ -138,9 +138,7 @@ class Extractor:
         encs = [encode(a.text, self.tokenizer) for a in arts]
         records = [record(art, cands) for art, cands in zip(arts, self.candidates(encs))]
         for rec in records:
-            if self.calibrator:
-                self.calibrator.apply(rec["events"])
-            rec["events"] = [e for e in rec["events"] if e["confidence"] >= cut]
+            rec["events"] = (self.calibrator or Calibrator()).finish(rec["events"], cut)
         return records
 
 
