@@ -8,11 +8,13 @@ import re
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
+from dateparser.search import search_dates
 
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _LEAD = re.compile(r"^(on|in|at|since|by|from|during|as of|for)\s+", re.I)
 # "late Wednesday", "earlier on Monday": the day is what counts.
 _TIME_OF_DAY = re.compile(r"^(late|early|earlier|later)\s+(on\s+)?(?=\w)", re.I)
+_RANGE = re.compile(r"(?<![\d-])\d{1,2}\s*(?:and|to|-|–)\s*\d{1,2}(?![\d-])", re.I)
 # Two far-apart bases: a phrase that parses to the same day from both is absolute ("14 March 2019").
 _PROBES = (dt.datetime(2001, 3, 7), dt.datetime(2017, 10, 19))
 
@@ -31,27 +33,65 @@ def _parse(phrase: str, base: dt.datetime, prefer: str) -> tuple[dt.date | None,
     return data.date_obj.date(), data.period
 
 
-def resolve_date(text: str, document_date: str | None, status: str = "occurred") -> dict:
+# Phrases that count from a day the text has just named ("on 19 June … Later that day … The next
+# day"), not from the article date: dateparser cannot read them, so they are anchored here. The
+# day offset each pattern means:
+_PART = r"(?:day|morning|afternoon|evening|night)"
+_ANAPHORIC = [
+    (re.compile(rf"\b(?:next|following)\s+{_PART}\b|\b(?:a|one)\s+day\s+later\b|\bthe\s+day\s+after\b", re.I), 1),
+    (re.compile(rf"\b(?:previous|preceding)\s+{_PART}\b|\b(?:a|one)\s+day\s+(?:earlier|before)\b"
+                r"|\bthe\s+(?:day|night)\s+before\b|\bon\s+the\s+eve\b", re.I), -1),
+    (re.compile(rf"\b(?:same|that)\s+{_PART}\b|\b(?:earlier|later)\s+in\s+the\s+{_PART}\b"
+                r"|^(?:in|during)\s+the\s+(?:morning|afternoon|evening)$|\bhours\s+(?:earlier|later)\b", re.I), 0),
+]
+
+
+def day_offset(text: str) -> int | None:
+    """Days from the anchor day for a phrase like "the next day" (+1) or "later that day" (0);
+    None for any other phrase."""
+    phrase = text.strip(" ,.")
+    return next((off for pattern, off in _ANAPHORIC if pattern.search(phrase)), None)
+
+
+def resolve_date(text: str, document_date: str | None, status: str = "occurred", anchor: str | None = None) -> dict:
     """{"text", "value", "precision"}: value is an ISO day or None, precision is day/week/month/None.
 
     Occurred meetings look to the past of the article date, planned ones to its future. A weekday
     of an occurred meeting may be the article's own day; "last week" keeps precision week and no
-    value; a relative phrase with no article date has no value.
+    value; a relative phrase with no article date has no value. A phrase that counts from another
+    day ("the next day") counts from `anchor` (the last day the text named before it), else from
+    the article date.
     """
-    phrase = _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,.")
+    if (off := day_offset(text)) is not None:
+        base = anchor or document_date
+        value = (dt.date.fromisoformat(base) + dt.timedelta(days=off)).isoformat() if base else None
+        return {"text": text, "value": value, "precision": "day"}
     prefer = "future" if status == "planned" else "past"
+    day, period = _day(text, document_date, prefer)
+    if day is None:
+        # Read only in pieces ("today, Monday 26 February 2024"): the day every piece names, so a
+        # range ("on 15 and 16 June") has none.
+        pieces = [_day(piece, document_date, prefer) for piece, _ in search_dates(text, languages=["en"]) or []]
+        days = {d for d, p in pieces if p == "day"}
+        if len(pieces) > 1 and len(days) == 1 and all(d is not None for d, _ in pieces):
+            day, period = days.pop(), "day"
+    precision = period if period in ("day", "week", "month") else None
+    value = day.isoformat() if day is not None and precision == "day" else None
+    return {"text": text, "value": value, "precision": precision}
+
+
+def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
+    phrase = _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,.")
+    if _RANGE.search(phrase):  # "15 and 16 June" is no one day (dateparser reads 15 June 2016)
+        return None, None
     if document_date:
         base = dt.datetime.fromisoformat(document_date)
         if prefer == "past" and _WEEKDAY.search(phrase):
             base += dt.timedelta(days=1)  # "on Monday" in Monday's paper is that Monday
-        day, period = _parse(phrase, base, prefer)
-    else:
-        first, period = _parse(phrase, _PROBES[0], prefer)
-        second, _ = _parse(phrase, _PROBES[1], prefer)
-        day = first if first is not None and first == second else None
-    precision = period if period in ("day", "week", "month") else None
-    value = day.isoformat() if day is not None and precision == "day" else None
-    return {"text": text, "value": value, "precision": precision}
+        return _parse(phrase, base, prefer)
+    first, period = _parse(phrase, _PROBES[0], prefer)
+    second, _ = _parse(phrase, _PROBES[1], prefer)
+    return (first if first is not None and first == second else None), period
 
 
 _FULL = [m for m in calendar.month_name[1:]]
@@ -71,6 +111,7 @@ _RUN_ON = [
     (re.compile(rf"(?<![\w]){_DAYNAME}$", re.I), re.compile(rf"^,?{_SP}(?:{_D}{_SP}(?:of{_SP})?{_M}|{_M}{_SP}{_D})")),
 ]
 _LEFT = re.compile(rf"(?<![\w]){_D}{_SP}(?:of{_SP})?$")
+_LEFT_MONTH = re.compile(rf"(?<![\w]){_M}{_SP}$")
 
 
 def complete_date(text: str, start: int, end: int) -> tuple[int, int]:
@@ -85,4 +126,6 @@ def complete_date(text: str, start: int, end: int) -> tuple[int, int]:
                 break
     if re.match(_M, text[start:end]) and (m := _LEFT.search(text[:start])):
         start = m.start()
+    elif re.match(_D, text[start:end]) and (m := _LEFT_MONTH.search(text[:start])):
+        start = m.start()  # "16, 2023" of "Nov. 16, 2023"
     return start, end

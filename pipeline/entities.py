@@ -169,13 +169,17 @@ class Entities:
         return max(counts, key=lambda t: (counts[t], -first[t]))
 
 
+_SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to", "or", "so", "we", "us", "my",
+                "no", "do", "be", "is", "me", "go", "up", "mr", "ms", "dr", "st", "am", "pm", "a", "i"}
+
+
 def plausible_party(mention: str) -> bool:
     """Drops tagging debris: punctuation, honorifics, stray lower-case words ("a", "leader")."""
     m = mention.strip()
     if not any(ch.isalpha() for ch in m) or _HONORIFIC.match(m + " "):
         return False
-    if len(m) <= 2:
-        return m.isupper()
+    if len(m) <= 2:  # "US", "EU"; a surname such as "Xi" or "Li", not a capitalised function word
+        return m.isupper() or (m.istitle() and m.isalpha() and m.lower() not in _SHORT_WORDS)
     return not (" " not in m and m.islower())
 
 

@@ -21,8 +21,11 @@ class Candidate:
 
 
 # Party mentions the argument pass tags with less certainty are mostly bystanders (a reporter, a
-# leader named for context). Chosen by 5-fold CV over 0.0-0.9 on four trained runs (README).
-MIN_PARTY_SCORE = 0.8
+# leader named for context). Chosen over 0.6-0.96 with the event threshold in place, on 16 held-out
+# sets of four CPU models and five GPU CV runs (README).
+MIN_PARTY_SCORE = 0.9
+
+
 def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str) -> PredSpan | None:
     """The participant mention a title or affiliation describes: the name it directly precedes
     ("US Ambassador Nicholas Burns"), else the nearest one ("Liu Jianchao, head of ...")."""
@@ -110,8 +113,9 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     for c in candidates:
         participants[id(c)] = _local(doc, c, participants[id(c)], bounds)
     doc.add_repeats()
-    groups = _group(doc, candidates, participants, document_date)
-    events = [_event(doc, document_date, g, participants) for g in groups]
+    dates = _dates(doc, document_date, candidates)
+    groups = _group(doc, candidates, participants, dates)
+    events = [_event(doc, g, participants, dates) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
 
 
@@ -131,16 +135,27 @@ def _local(doc: Entities, c: Candidate, mentions: list[PredSpan], bounds: list[t
     return [m for m in mentions if doc.of_mention[(m.start, m.end)] in keep]
 
 
-def _group(doc: Entities, candidates: list[Candidate], participants: dict,
-           document_date: str | None = None) -> list[list[Candidate]]:
+def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]) -> dict:
+    """Every tagged date phrase resolved, keyed by (start, end, status), in text order so that a
+    phrase like "the next day" counts from the last day named before it."""
+    out: dict[tuple[int, int, str], dict] = {}
+    anchor = None
+    for start, end, status in sorted({(a.start, a.end, c.trigger.label) for c in candidates
+                                      for a in c.args if a.label == "DATE"}):
+        out[(start, end, status)] = r = resolve_date(doc.text[start:end], document_date, status, anchor)
+        anchor = r["value"] or anchor
+    return out
+
+
+def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
     of a one-party mention's party), compatible dates. Mentions that name no party are dropped."""
     def parties(c: Candidate) -> set[int]:
         return {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
 
     def day(c: Candidate) -> str | None:
-        dates = [a for a in c.args if a.label == "DATE"]
-        return resolve_date(doc.surface(dates[0]), document_date, c.trigger.label)["value"] if dates else None
+        spans = [a for a in c.args if a.label == "DATE"]
+        return dates[(spans[0].start, spans[0].end, c.trigger.label)]["value"] if spans else None
 
     # (core parties, dates, mentions): a mention joins on the parties of the group's founding
     # mention, so groups never snowball through their union.
@@ -179,7 +194,7 @@ def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: l
     return set(sorted(ids, key=lambda i: (-support[i], -best[i]))[:2]) | {i for i in ids if support[i] >= 0.5}
 
 
-def _event(doc: Entities, document_date: str | None, group: list[Candidate], participants: dict) -> dict:
+def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dict) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
     ids: list[int] = []
@@ -200,7 +215,7 @@ def _event(doc: Entities, document_date: str | None, group: list[Candidate], par
 
     date = None
     if by_label["DATE"]:
-        resolved = {d: resolve_date(doc.surface(d), document_date, status) for d in by_label["DATE"]}
+        resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
         # A phrase that means a time ("on Monday") over one that does not ("later", "in months").
         d = min(by_label["DATE"], key=lambda d: (resolved[d]["precision"] is None, *closeness(d)))
         date = {**resolved[d], "start": d.start, "end": d.end}

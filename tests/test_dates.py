@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 
-from pipeline.dates import complete_date, resolve_date
+from pipeline.dates import complete_date, day_offset, resolve_date
 
 
 @pytest.mark.parametrize("text,doc_date,status,value,precision", [
@@ -18,10 +20,31 @@ from pipeline.dates import complete_date, resolve_date
     ("late Wednesday", "2024-10-24", "occurred", "2024-10-23", "day"),  # a time of day keeps its day
     ("earlier on Monday", "2024-10-24", "occurred", "2024-10-21", "day"),
     ("later this month", "2024-10-24", "planned", None, "month"),
+    ("today, Monday 26 February 2024", "2024-02-26", "occurred", "2024-02-26", "day"),  # read in pieces
+    ("on Wednesday and Thursday", "2024-02-26", "occurred", None, None),  # pieces on two days
+    ("on 15 and 16 June", "2023-07-01", "occurred", None, None),  # a range is no one day
+    ("from 3 to 5 May 2023", None, "occurred", None, None),
+    ("on 2024-03-04", None, "occurred", "2024-03-04", "day"),
+    ("Later that day", "2024-02-26", "occurred", "2024-02-26", "day"),  # no anchor: the article date
+    ("The next day", None, "occurred", None, "day"),
 ])
 def test_resolve_date(text, doc_date, status, value, precision):
     r = resolve_date(text, doc_date, status)
     assert (r["text"], r["value"], r["precision"]) == (text, value, precision)
+
+
+@pytest.mark.parametrize("text,offset", [
+    ("The next day", 1), ("the following morning", 1), ("a day later", 1), ("the day after", 1),
+    ("A day earlier", -1), ("the day before", -1), ("the previous evening", -1), ("on the eve", -1),
+    ("Later that day", 0), ("On the same day", 0), ("Earlier in the day", 0), ("that evening", 0),
+    ("in the afternoon", 0), ("hours later", 0),
+    ("on Monday", None), ("next week", None), ("the day", None), ("on the afternoon of April 27, 2018", None),
+])
+def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
+    assert day_offset(text) == offset
+    if offset is not None:
+        r = resolve_date(text, "2024-05-01", "occurred", anchor="2023-06-19")
+        assert r["value"] == str(dt.date(2023, 6, 19) + dt.timedelta(days=offset)) and r["precision"] == "day"
 
 
 @pytest.mark.parametrize("text,tagged,whole", [
@@ -38,6 +61,9 @@ def test_resolve_date(text, doc_date, status, value, precision):
     ("met today, 3 March", "today", "today"),
     ("on Oct. 12, 2023 in", "on Oct.", "on Oct. 12, 2023"),
     ("on 2 May. Then", "on 2", "on 2 May"),
+    ("On Thursday, Nov. 16, 2023, the", "16, 2023", "Nov. 16, 2023"),  # a day grows back over its month
+    ("the afternoon of April 27, 2018", "27, 2018", "April 27, 2018"),
+    ("at 10, 2023 was", "10, 2023", "10, 2023"),
 ])
 def test_complete_date_grows_a_cut_date_span_to_its_calendar_date(text, tagged, whole):
     start = text.index(tagged)

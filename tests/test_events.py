@@ -1,3 +1,6 @@
+import pytest
+
+from pipeline.entities import plausible_party
 from pipeline.events import Candidate, PredSpan, assemble, sentence_bounds
 from pipeline.merge import merge_reports
 
@@ -66,6 +69,25 @@ def test_trigger_with_fewer_than_two_parties_is_dropped():
     text = "Talks were held. The meeting went well."
     lone = Candidate(span(text, "occurred", "Talks"), [])
     assert assemble(text, None, [lone]) == []
+
+
+def test_a_date_that_counts_from_another_day_counts_from_the_last_day_named():
+    text = "On 19 June 2023 Abe met Modi. The next day Macron met Scholz, and later that day Lula met Xi."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    cands = [Candidate(s("occurred", "met"), [s("PARTICIPANT", "Abe"), s("PARTICIPANT", "Modi"),
+                                              s("DATE", "On 19 June 2023")]),
+             Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "Macron"), s("PARTICIPANT", "Scholz"),
+                                                 s("DATE", "The next day")]),
+             Candidate(s("occurred", "met", 2), [s("PARTICIPANT", "Lula"), s("PARTICIPANT", "Xi"),
+                                                 s("DATE", "later that day")])]
+    for article_date in (None, "2023-06-30"):  # the text's own day wins over the article date
+        events = assemble(text, article_date, cands)
+        assert [e["date"]["value"] for e in events] == ["2023-06-19", "2023-06-20", "2023-06-20"]
+    (alone,) = assemble(text, "2023-06-30", cands[1:2])
+    assert alone["date"]["value"] == "2023-07-01"  # no day named before it: the article date
+    assert assemble(text, None, cands[1:2])[0]["date"] == {
+        "text": "The next day", "value": None, "precision": "day",
+        "start": text.index("The next day"), "end": text.index("The next day") + len("The next day")}
 
 
 def test_two_meetings_in_one_sentence():
@@ -177,7 +199,7 @@ def test_party_mentions_tagged_without_confidence_are_left_out():
     text = "Qin Gang met Nicholas Burns, Reuters reporter Jane Roe wrote."
     s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Nicholas Burns"),
-                                        s("PARTICIPANT", "Jane Roe", score=0.55)])
+                                        s("PARTICIPANT", "Jane Roe", score=0.85)])
     (event,) = assemble(text, None, [c])
     assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
 
@@ -344,3 +366,19 @@ def test_the_threshold_is_fitted_with_the_map_and_only_with_it():
     assert cal.event is not None and cal.event_threshold == 0.5
     few = calibrate_on(docs[:2], [cands(i) for i in range(2)])  # too few events for a map: raw scores, no cut
     assert few.event is None and few.event_threshold == 0.0
+
+
+@pytest.mark.parametrize("mention,kept", [
+    ("Xi", True), ("Li", True), ("US", True), ("EU", True), ("Wang Yi", True), ("the premier", True),
+    ("He", False), ("In", False), ("Mr", False), ("a", False), ("leader", False), ("--", False), ("xi", False),
+])
+def test_plausible_party_keeps_short_surnames_and_drops_tagging_debris(mention, kept):
+    assert plausible_party(mention) is kept
+
+
+def test_a_surname_of_two_letters_is_a_party():
+    text = "Lula met Xi in Beijing."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Lula"), s("PARTICIPANT", "Xi")])
+    (event,) = assemble(text, None, [met])
+    assert [p["name"] for p in event["participants"]] == ["Lula", "Xi"]
