@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
@@ -65,16 +66,20 @@ def gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
 
 
 def _participant_matches(pred: dict, gold: dict) -> list[tuple[int, str]]:
-    """One-to-one (pred participant index, gold entity) pairs whose mentions overlap."""
-    pairs, used = [], set()
+    """One-to-one (pred participant index, gold entity) pairs whose mentions overlap: the most
+    pairs, then the most overlapping mentions. An optimal assignment, so a party carrying one stray
+    mention of another party cannot take that party's place."""
+    ids = list(gold["participants"])
+    if not pred["participants"] or not ids:
+        return []
+    weight = np.zeros((len(pred["participants"]), len(ids)))
     for i, p in enumerate(pred["participants"]):
         spans = [(m["start"], m["end"]) for m in p["mentions"]]
-        for g, gspans in gold["participants"].items():
-            if g not in used and any(_overlaps(s, gspans) for s in spans):
-                pairs.append((i, g))
-                used.add(g)
-                break
-    return pairs
+        for k, g in enumerate(ids):
+            if shared := sum(_overlaps(s, gold["participants"][g]) for s in spans):
+                weight[i, k] = 1000 + shared  # a pair first, then its overlap
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    return [(int(i), ids[k]) for i, k in zip(rows, cols) if weight[i, k] > 0]
 
 
 def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict, dict]:

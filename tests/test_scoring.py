@@ -6,7 +6,7 @@ import copy
 import pytest
 
 from pipeline.agreement import as_record
-from pipeline.evaluate import event_scores
+from pipeline.evaluate import _participant_matches, event_scores
 from pipeline.schema import load_document
 
 SEED = "001_9f3ea27a63f6ddfc"
@@ -68,3 +68,12 @@ def test_a_wrong_country_or_title_is_counted(gold):
     party["country"], party["title"] = "ATA", "Court Jester"
     m, _ = event_scores([pred], [gold])
     assert m["country_accuracy"] < 1.0 and m["title_accuracy"] < 1.0
+
+
+def test_a_party_with_a_stray_mention_of_another_does_not_take_its_place():
+    gold = {"participants": {"tokayev": [(0, 7), (40, 58)], "szijjarto": [(10, 19)]}}
+    # Szijjarto also carries "the Kazakh president" (40-58), a mention of Tokayev.
+    pred = {"participants": [{"mentions": [{"start": 10, "end": 19}, {"start": 40, "end": 58}]},
+                             {"mentions": [{"start": 0, "end": 7}]}]}
+    assert sorted(_participant_matches(pred, gold)) == [(0, "szijjarto"), (1, "tokayev")]
+    assert _participant_matches({"participants": []}, gold) == []
