@@ -12,6 +12,12 @@ def span(text: str, label: str, surface: str, nth: int = 0, score: float = 0.9) 
     return PredSpan(label, start, start + len(surface), score)
 
 
+def met_candidate(text: str, nth: int, a: str, b: str, date: str | None = None) -> Candidate:
+    """The candidate of the nth "met" of `text`: parties a and b, and a date phrase if given."""
+    args = [span(text, "PARTICIPANT", a), span(text, "PARTICIPANT", b)] + ([span(text, "DATE", date)] if date else [])
+    return Candidate(span(text, "occurred", "met", nth), args)
+
+
 TEXT = ("Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns in Beijing on Monday. "
         "Mr. Qin told Burns that ties must stabilise. The meeting was the first since February. "
         "Qin is set to visit the Philippines on Friday.")
@@ -73,13 +79,9 @@ def test_trigger_with_fewer_than_two_parties_is_dropped():
 
 def test_a_date_that_counts_from_another_day_counts_from_the_last_day_named():
     text = "On 19 June 2023 Abe met Modi. The next day Macron met Scholz, and later that day Lula met Xi."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
-    cands = [Candidate(s("occurred", "met"), [s("PARTICIPANT", "Abe"), s("PARTICIPANT", "Modi"),
-                                              s("DATE", "On 19 June 2023")]),
-             Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "Macron"), s("PARTICIPANT", "Scholz"),
-                                                 s("DATE", "The next day")]),
-             Candidate(s("occurred", "met", 2), [s("PARTICIPANT", "Lula"), s("PARTICIPANT", "Xi"),
-                                                 s("DATE", "later that day")])]
+    cands = [met_candidate(text, 0, "Abe", "Modi", "On 19 June 2023"),
+             met_candidate(text, 1, "Macron", "Scholz", "The next day"),
+             met_candidate(text, 2, "Lula", "Xi", "later that day")]
     for article_date in (None, "2023-06-30"):  # the text's own day wins over the article date
         events = assemble(text, article_date, cands)
         assert [e["date"]["value"] for e in events] == ["2023-06-19", "2023-06-20", "2023-06-20"]
@@ -92,11 +94,8 @@ def test_a_date_that_counts_from_another_day_counts_from_the_last_day_named():
 
 def test_two_meetings_in_one_sentence():
     text = "Abe met Modi on Monday, and Macron met Scholz on Tuesday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
-    cands = [Candidate(s("occurred", "met"), [s("PARTICIPANT", "Abe"), s("PARTICIPANT", "Modi"),
-                                              s("DATE", "on Monday")]),
-             Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "Macron"), s("PARTICIPANT", "Scholz"),
-                                                 s("DATE", "on Tuesday")])]
+    cands = [met_candidate(text, 0, "Abe", "Modi", "on Monday"),
+             met_candidate(text, 1, "Macron", "Scholz", "on Tuesday")]
     events = assemble(text, "2024-03-06", cands)
     assert [[p["name"] for p in e["participants"]] for e in events] == [["Abe", "Modi"], ["Macron", "Scholz"]]
     assert [e["date"]["value"] for e in events] == ["2024-03-04", "2024-03-05"]
@@ -378,7 +377,5 @@ def test_plausible_party_keeps_short_surnames_and_drops_tagging_debris(mention, 
 
 def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
-    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Lula"), s("PARTICIPANT", "Xi")])
-    (event,) = assemble(text, None, [met])
+    (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
     assert [p["name"] for p in event["participants"]] == ["Lula", "Xi"]
