@@ -194,6 +194,15 @@ def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: l
     return set(sorted(ids, key=lambda i: (-support[i], -best[i]))[:2]) | {i for i in ids if support[i] >= 0.5}
 
 
+def _pick_date(doc: Entities, group: list[Candidate], primary: Candidate, spans: list[PredSpan],
+               resolved: dict[PredSpan, dict]) -> PredSpan:
+    """The date phrase of a meeting among those its trigger mentions tagged: one that means a time
+    ("on Monday") over one that does not ("later", "in months"), then the primary mention's own,
+    then the nearest to its trigger."""
+    return min(spans, key=lambda d: (resolved[d]["precision"] is None, d not in primary.args,
+                                     abs(d.start - primary.trigger.start), -d.score))
+
+
 def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dict) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
@@ -216,8 +225,7 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
     date = None
     if by_label["DATE"]:
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
-        # A phrase that means a time ("on Monday") over one that does not ("later", "in months").
-        d = min(by_label["DATE"], key=lambda d: (resolved[d]["precision"] is None, *closeness(d)))
+        d = _pick_date(doc, group, primary, by_label["DATE"], resolved)
         date = {**resolved[d], "start": d.start, "end": d.end}
     location = min(by_label["LOCATION"], key=closeness, default=None)
     topics, seen = [], set()
