@@ -46,11 +46,26 @@ _ANAPHORIC = [
 ]
 
 
+# "Three days later", "two days earlier": counted from the anchor too; dateparser reads the number.
+_DAYS_LATER = re.compile(r"\b((?:\w+\s+)?\w+)\s+days\s+(later|after|afterwards|earlier|before)\b", re.I)
+
+
 def day_offset(text: str) -> int | None:
-    """Days from the anchor day for a phrase like "the next day" (+1) or "later that day" (0);
-    None for any other phrase."""
+    """Days from the anchor day for a phrase like "the next day" (+1), "later that day" (0) or
+    "three days later" (+3); None for any other phrase."""
     phrase = text.strip(" ,.")
+    if (m := _DAYS_LATER.search(phrase)) and (n := _count_days(m.group(1))) is not None:
+        return n if m.group(2).lower() in ("later", "after", "afterwards") else -n
     return next((off for pattern, off in _ANAPHORIC if pattern.search(phrase)), None)
+
+
+def _count_days(number: str) -> int | None:
+    """2 for "two", "2" or "a couple of"'s "two": the number of days dateparser reads in "<number> days ago"."""
+    for words in (number, number.split()[-1]):
+        day, _ = _parse(f"{words} days ago", _PROBES[1], "past")
+        if day is not None:
+            return (_PROBES[1].date() - day).days
+    return None
 
 
 def resolve_date(text: str, document_date: str | None, status: str = "occurred", anchor: str | None = None) -> dict:
@@ -66,7 +81,23 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred",
         base = anchor or document_date
         value = (dt.date.fromisoformat(base) + dt.timedelta(days=off)).isoformat() if base else None
         return {"text": text, "value": value, "precision": "day"}
-    prefer = "future" if status == "planned" else "past"
+    if status == "cancelled" and document_date:
+        # A called-off meeting was set for a day before or after the report ("the talks set for
+        # Friday were postponed", "the June 12 summit is off"): the nearer reading.
+        readings = [r for r in (_resolve(text, document_date, "past"), _resolve(text, document_date, "future"))
+                    if r[0] is not None]
+        base = dt.date.fromisoformat(document_date)
+        day, period = min(readings, key=lambda r: abs((r[0] - base).days), default=(None, None))
+        if day is None:
+            day, period = _resolve(text, document_date, "past")
+    else:
+        day, period = _resolve(text, document_date, "future" if status == "planned" else "past")
+    precision = period if period in ("day", "week", "month") else None
+    value = day.isoformat() if day is not None and precision == "day" else None
+    return {"text": text, "value": value, "precision": precision}
+
+
+def _resolve(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
     day, period = _day(text, document_date, prefer)
     if day is None:
         # Read only in pieces ("today, Monday 26 February 2024"): the day every piece names, so a
@@ -75,19 +106,35 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred",
         days = {d for d, p in pieces if p == "day"}
         if len(pieces) > 1 and len(days) == 1 and all(d is not None for d, _ in pieces):
             day, period = days.pop(), "day"
-    precision = period if period in ("day", "week", "month") else None
-    value = day.isoformat() if day is not None and precision == "day" else None
-    return {"text": text, "value": value, "precision": precision}
+    return day, period
+
+
+# A length of time, not a time: "for two days", "48 hours" (dateparser reads "two days ago").
+_DURATION = re.compile(r"^(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?)$", re.I)
+_YEAR_WORD = re.compile(r",?\s+(last|this|next)\s+year$", re.I)
+# Words that make a weekday or a calendar day relative already ("last Monday", "next June").
+_RELATIVE = re.compile(r"\b(last|next|this|coming|past|ago|later|earlier|previous|following)\b", re.I)
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])", re.I)
 
 
 def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
+    lead = _LEAD.match(text.strip())
     phrase = _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,.")
     if _RANGE.search(phrase):  # "15 and 16 June" is no one day (dateparser reads 15 June 2016)
         return None, None
+    if _DURATION.match(phrase) and not _RELATIVE.search(phrase) and not (lead and lead.group(1).lower() == "in"):
+        # "in two days" is a time, "last week" too
+        return None, None
+    phrase = re.sub(r"(?i)^this\s+(?=\w+day\b)", "", phrase)  # "this Monday" is the nearest Monday
     if document_date:
         base = dt.datetime.fromisoformat(document_date)
-        if prefer == "past" and _WEEKDAY.search(phrase):
-            base += dt.timedelta(days=1)  # "on Monday" in Monday's paper is that Monday
+        if year := _YEAR_WORD.search(phrase):  # "on 18 August last year": that day of the year before
+            shift = {"last": -1, "this": 0, "next": 1}[year.group(1).lower()]
+            phrase = phrase[: year.start()]
+            base, prefer = dt.datetime(base.year + shift, 12, 31), "past"
+        elif (_WEEKDAY.search(phrase) or _MONTH.search(phrase)) and not _RELATIVE.search(phrase):
+            # "on Monday" in Monday's paper is that Monday, whether the meeting is past or to come.
+            base += dt.timedelta(days=1 if prefer == "past" else -1)
         return _parse(phrase, base, prefer)
     first, period = _parse(phrase, _PROBES[0], prefer)
     second, _ = _parse(phrase, _PROBES[1], prefer)

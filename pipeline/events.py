@@ -203,6 +203,12 @@ def _pick_date(doc: Entities, group: list[Candidate], primary: Candidate, spans:
                                      abs(d.start - primary.trigger.start), -d.score))
 
 
+def _pick_location(doc: Entities, group: list[Candidate], primary: Candidate, spans: list[PredSpan]) -> PredSpan | None:
+    """The place of a meeting: the primary mention's own, then the nearest to its trigger."""
+    return min(spans, key=lambda a: (a not in primary.args, abs(a.start - primary.trigger.start), -a.score),
+               default=None)
+
+
 def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dict) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
@@ -218,16 +224,12 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
                                                if doc.of_mention[(m.start, m.end)] in keep] for c in group}}
     args = [a for c in group for a in c.args]
     by_label = {lab: [a for a in args if a.label == lab] for lab in ("DATE", "LOCATION", "TOPIC")}
-    def closeness(a: PredSpan) -> tuple:
-        # The primary mention's own window first, then the nearest to its trigger.
-        return (a not in primary.args, abs(a.start - primary.trigger.start), -a.score)
-
     date = None
     if by_label["DATE"]:
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
         d = _pick_date(doc, group, primary, by_label["DATE"], resolved)
         date = {**resolved[d], "start": d.start, "end": d.end}
-    location = min(by_label["LOCATION"], key=closeness, default=None)
+    location = _pick_location(doc, group, primary, by_label["LOCATION"])
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
         if doc.surface(t).lower() not in seen:

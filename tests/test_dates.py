@@ -9,7 +9,26 @@ from pipeline.dates import complete_date, day_offset, resolve_date
     ("on Monday", "2023-05-08", "occurred", "2023-05-08", "day"),  # the article's own weekday
     ("on Thursday", "2023-05-08", "occurred", "2023-05-04", "day"),
     ("on Friday", "2023-04-20", "planned", "2023-04-21", "day"),
-    ("on Thursday", "2023-04-20", "planned", "2023-04-27", "day"),  # next such day after
+    # The article's own weekday is that day for a planned meeting too: every such span of the
+    # corpus ("will meet later on Monday") is valued so (GUIDELINES §4).
+    ("on Thursday", "2023-04-20", "planned", "2023-04-20", "day"),
+    ("later on Monday", "2024-10-28", "planned", "2024-10-28", "day"),
+    ("next Monday", "2024-10-28", "planned", "2024-11-04", "day"),
+    ("last Monday", "2024-10-28", "occurred", "2024-10-21", "day"),
+    ("this Monday", "2024-10-30", "occurred", "2024-10-28", "day"),
+    ("from May 8", "2014-05-08", "planned", "2014-05-08", "day"),
+    # A cancelled meeting: the nearer of the past and the future reading.
+    ("on Friday", "2016-01-14", "cancelled", "2016-01-15", "day"),
+    ("on Monday", "2016-01-14", "cancelled", "2016-01-11", "day"),
+    ("on June 12", "2018-05-25", "cancelled", "2018-06-12", "day"),
+    ("on Sunday", "2015-08-23", "cancelled", "2015-08-23", "day"),
+    ("on 18 August last year", "2015-08-23", "occurred", "2014-08-18", "day"),
+    ("on Dec. 6 last year", "2022-09-16", "occurred", "2021-12-06", "day"),
+    # A length of time is no date; "in two days" is.
+    ("two days", "2024-10-28", "occurred", None, None),
+    ("for two days", "2024-10-28", "occurred", None, None),
+    ("48 hours", "2024-10-28", "occurred", None, None),
+    ("in two days", "2024-10-28", "planned", "2024-10-30", "day"),
     ("yesterday", "2023-04-20", "occurred", "2023-04-19", "day"),
     ("last week", "2023-04-20", "occurred", None, "week"),
     ("next month", "2023-05-08", "planned", None, "month"),
@@ -37,7 +56,8 @@ def test_resolve_date(text, doc_date, status, value, precision):
     ("The next day", 1), ("the following morning", 1), ("a day later", 1), ("the day after", 1),
     ("A day earlier", -1), ("the day before", -1), ("the previous evening", -1), ("on the eve", -1),
     ("Later that day", 0), ("On the same day", 0), ("Earlier in the day", 0), ("that evening", 0),
-    ("in the afternoon", 0), ("hours later", 0),
+    ("in the afternoon", 0), ("hours later", 0), ("Three days later", 3), ("two days earlier", -2),
+    ("10 days after", 10),
     ("on Monday", None), ("next week", None), ("the day", None), ("on the afternoon of April 27, 2018", None),
 ])
 def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
