@@ -197,10 +197,16 @@ def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: l
 def _pick_date(doc: Entities, group: list[Candidate], primary: Candidate, spans: list[PredSpan],
                resolved: dict[PredSpan, dict]) -> PredSpan:
     """The date phrase of a meeting among those its trigger mentions tagged: one that means a time
-    ("on Monday") over one that does not ("later", "in months"), then the primary mention's own,
-    then the nearest to its trigger."""
-    return min(spans, key=lambda d: (resolved[d]["precision"] is None, d not in primary.args,
-                                     abs(d.start - primary.trigger.start), -d.score))
+    ("on Monday") over one that does not ("later", "in months"); then the day the most mentions
+    agree on, since a window often also holds another meeting's date; then the primary mention's
+    own phrase, the one tagged with most confidence (README: exact event F1 +0.003 and +0.011 on
+    two held-out sets)."""
+    votes: dict[str, int] = {}
+    for c in group:
+        for value in {resolved[a]["value"] for a in c.args if a in resolved and resolved[a]["value"]}:
+            votes[value] = votes.get(value, 0) + 1
+    return min(spans, key=lambda d: (resolved[d]["precision"] is None, -votes.get(resolved[d]["value"], 0),
+                                     d not in primary.args, -d.score))
 
 
 def _pick_location(doc: Entities, group: list[Candidate], primary: Candidate, spans: list[PredSpan]) -> PredSpan | None:

@@ -379,3 +379,16 @@ def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
     (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
     assert [p["name"] for p in event["participants"]] == ["Lula", "Xi"]
+
+
+def test_a_meeting_takes_the_day_its_mentions_agree_on_over_the_nearest_phrase():
+    # The window of the first "met" also tags the other meeting's "on Monday", nearer its trigger
+    # and more confident; the second report of the meeting names only Tuesday.
+    text = "Blinken met Wang on Monday. Qin met Burns a day later, on Tuesday. The meeting of Qin and Burns ran long."
+    c1 = Candidate(span(text, "occurred", "met", 1), [
+        span(text, "PARTICIPANT", "Qin"), span(text, "PARTICIPANT", "Burns"),
+        span(text, "DATE", "on Tuesday", score=0.6), span(text, "DATE", "on Monday", score=0.95)])
+    c2 = Candidate(span(text, "occurred", "meeting"), [
+        span(text, "PARTICIPANT", "Qin", 1), span(text, "PARTICIPANT", "Burns", 1), span(text, "DATE", "on Tuesday")])
+    (event,) = assemble(text, "2023-05-10", [c1, c2])
+    assert event["date"]["text"] == "on Tuesday" and event["date"]["value"] == "2023-05-09"
