@@ -392,3 +392,13 @@ def test_a_meeting_takes_the_day_its_mentions_agree_on_over_the_nearest_phrase()
         span(text, "PARTICIPANT", "Qin", 1), span(text, "PARTICIPANT", "Burns", 1), span(text, "DATE", "on Tuesday")])
     (event,) = assemble(text, "2023-05-10", [c1, c2])
     assert event["date"]["text"] == "on Tuesday" and event["date"]["value"] == "2023-05-09"
+
+
+def test_a_meeting_takes_a_place_from_the_sentence_of_one_of_its_mentions():
+    # The first mention's window also tags the place of the sentence before, nearer its trigger.
+    text = "Macron stayed in Paris. Qin met Burns on Monday. The talks in Beijing ran long."
+    parties = [span(text, "PARTICIPANT", "Qin"), span(text, "PARTICIPANT", "Burns")]
+    c1 = Candidate(span(text, "occurred", "met"), parties + [span(text, "LOCATION", "Paris", score=0.95)])
+    c2 = Candidate(span(text, "occurred", "talks"), parties + [span(text, "LOCATION", "Beijing", score=0.7)])
+    (event,) = assemble(text, "2023-05-10", [c1, c2])
+    assert event["location"]["text"] == "Beijing"
