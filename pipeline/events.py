@@ -147,9 +147,14 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
     return out
 
 
+# A place the argument pass tags with less certainty does not keep two reports of a pair apart.
+MIN_PLACE_SCORE = 0.9
+
+
 def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
-    of a one-party mention's party), compatible dates. Mentions that name no party are dropped."""
+    of a one-party mention's party), compatible dates and places. Mentions that name no party are
+    dropped."""
     def parties(c: Candidate) -> set[int]:
         return {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
 
@@ -157,28 +162,43 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         spans = [a for a in c.args if a.label == "DATE"]
         return dates[(spans[0].start, spans[0].end, c.trigger.label)]["value"] if spans else None
 
-    # (core parties, dates, mentions): a mention joins on the parties of the group's founding
-    # mention, so groups never snowball through their union.
-    groups: list[tuple[set[int], set[str], list[Candidate]]] = []
+    bounds = sentence_bounds(doc.text)
+
+    def place(c: Candidate) -> str | None:
+        """The place named in the mention's own sentence: "met in Bangkok" and "talks in Beijing"
+        are two meetings of one pair; "Beijing" and "the Great Hall in Beijing" may be one."""
+        here = sentence_of(bounds, c.trigger.start)
+        spans = [a for a in c.args if a.label == "LOCATION" and a.score >= MIN_PLACE_SCORE
+                 and sentence_of(bounds, a.start) == here]
+        return doc.surface(spans[0]).lower() if spans else None
+
+    def same_place(p: str | None, places: set[str]) -> bool:
+        return p is None or not places or any(p in q or q in p for q in places)
+
+    # (core parties, dates, mentions, places): a mention joins on the parties of the group's
+    # founding mention, so groups never snowball through their union.
+    groups: list[tuple[set[int], set[str], list[Candidate], set[str]]] = []
     # The most confident mentions with the fewest parties found groups: a sentence that reports two
     # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
     for c in sorted(candidates, key=lambda c: (len(parties(c)) < 2, len(parties(c)), -c.trigger.score)):
         p = parties(c)
         if not p:
             continue
-        d = day(c)
+        d, where = day(c), place(c)
         # A mention that names two or more parties beyond the group's core reports a larger
         # meeting (the summit, not the bilateral on its sidelines).
         fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
                 and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0])) and len(p - g[0]) <= 1
-                and (d is None or not g[1] or d in g[1])]
+                and (d is None or not g[1] or d in g[1]) and same_place(where, g[3])]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
             if d:
                 g[1].add(d)
+            if where:
+                g[3].add(where)
             g[2].append(c)
         elif len(p) >= 2:
-            groups.append((set(p), {d} if d else set(), [c]))
+            groups.append((set(p), {d} if d else set(), [c], {where} if where else set()))
     return [g[2] for g in groups]
 
 

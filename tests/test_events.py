@@ -402,3 +402,14 @@ def test_a_meeting_takes_a_place_from_the_sentence_of_one_of_its_mentions():
     c2 = Candidate(span(text, "occurred", "talks"), parties + [span(text, "LOCATION", "Beijing", score=0.7)])
     (event,) = assemble(text, "2023-05-10", [c1, c2])
     assert event["location"]["text"] == "Beijing"
+
+
+def test_one_pair_at_two_places_is_two_meetings_and_a_wider_place_name_is_the_same():
+    text = ("Xi met Marcos in Bangkok last year. Xi held talks with Marcos in Beijing. "
+            "The talks in the Great Hall in Beijing covered trade.")
+    def c(trigger: str, nth: int, place: str, place_nth: int = 0) -> Candidate:
+        parties = [span(text, "PARTICIPANT", "Xi", min(nth, 1)), span(text, "PARTICIPANT", "Marcos", min(nth, 1))]
+        return Candidate(span(text, "occurred", trigger, nth), parties + [span(text, "LOCATION", place, place_nth)])
+    events = assemble(text, "2023-01-04", [c("met", 0, "Bangkok"), c("talks", 0, "Beijing"),
+                                           c("talks", 1, "Great Hall in Beijing")])
+    assert [(e["location"]["text"], len(e["trigger_mentions"])) for e in events] == [("Bangkok", 1), ("Beijing", 2)]
