@@ -163,17 +163,20 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         return dates[(spans[0].start, spans[0].end, c.trigger.label)]["value"] if spans else None
 
     bounds = sentence_bounds(doc.text)
+    # Places tagged for one trigger mention are one meeting's place named at two scales
+    # ("Mar-a-Lago" and "Florida", "Diaoyutai State Guesthouse" and "Beijing").
+    together = {frozenset((doc.surface(a).lower(), doc.surface(b).lower())) for c in candidates
+                for a in c.args for b in c.args if a.label == b.label == "LOCATION"}
 
-    def place(c: Candidate) -> str | None:
-        """The place named in the mention's own sentence: "met in Bangkok" and "talks in Beijing"
+    def places(c: Candidate) -> set[str]:
+        """The places named in the mention's own sentence: "met in Bangkok" and "talks in Beijing"
         are two meetings of one pair; "Beijing" and "the Great Hall in Beijing" may be one."""
         here = sentence_of(bounds, c.trigger.start)
-        spans = [a for a in c.args if a.label == "LOCATION" and a.score >= MIN_PLACE_SCORE
-                 and sentence_of(bounds, a.start) == here]
-        return doc.surface(spans[0]).lower() if spans else None
+        return {doc.surface(a).lower() for a in c.args if a.label == "LOCATION" and a.score >= MIN_PLACE_SCORE
+                and sentence_of(bounds, a.start) == here}
 
-    def same_place(p: str | None, places: set[str]) -> bool:
-        return p is None or not places or any(p in q or q in p for q in places)
+    def same_place(ps: set[str], qs: set[str]) -> bool:
+        return not ps or not qs or any(p in q or q in p or frozenset((p, q)) in together for p in ps for q in qs)
 
     # (core parties, dates, mentions, places): a mention joins on the parties of the group's
     # founding mention, so groups never snowball through their union.
@@ -184,7 +187,7 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         p = parties(c)
         if not p:
             continue
-        d, where = day(c), place(c)
+        d, where = day(c), places(c)
         # A mention that names two or more parties beyond the group's core reports a larger
         # meeting (the summit, not the bilateral on its sidelines).
         fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
@@ -194,11 +197,10 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
             if d:
                 g[1].add(d)
-            if where:
-                g[3].add(where)
+            g[3].update(where)
             g[2].append(c)
         elif len(p) >= 2:
-            groups.append((set(p), {d} if d else set(), [c], {where} if where else set()))
+            groups.append((set(p), {d} if d else set(), [c], set(where)))
     return [g[2] for g in groups]
 
 

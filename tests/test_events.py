@@ -413,3 +413,13 @@ def test_one_pair_at_two_places_is_two_meetings_and_a_wider_place_name_is_the_sa
     events = assemble(text, "2023-01-04", [c("met", 0, "Bangkok"), c("talks", 0, "Beijing"),
                                            c("talks", 1, "Great Hall in Beijing")])
     assert [(e["location"]["text"], len(e["trigger_mentions"])) for e in events] == [("Bangkok", 1), ("Beijing", 2)]
+
+
+def test_places_tagged_together_for_one_mention_are_one_meeting_s_place():
+    text = "Trudeau met Trump at Mar-a-Lago. The resort is in Florida. The dinner in Florida ran three hours."
+    parties = [span(text, "PARTICIPANT", "Trudeau"), span(text, "PARTICIPANT", "Trump")]
+    c1 = Candidate(span(text, "occurred", "met"), parties + [span(text, "LOCATION", "Mar-a-Lago"),
+                                                             span(text, "LOCATION", "Florida")])
+    c2 = Candidate(span(text, "occurred", "dinner"), parties + [span(text, "LOCATION", "Florida", 1)])
+    (event,) = assemble(text, "2024-11-30", [c1, c2])
+    assert len(event["trigger_mentions"]) == 2 and event["location"]["text"] == "Mar-a-Lago"
