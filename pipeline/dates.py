@@ -60,7 +60,7 @@ def day_offset(text: str) -> int | None:
 
 
 def _count_days(number: str) -> int | None:
-    """2 for "two", "2" or "a couple of"'s "two": the number of days dateparser reads in "<number> days ago"."""
+    """The number in "two", "2" or "a few": dateparser reads it from "<number> days ago"."""
     for words in (number, number.split()[-1]):
         day, _ = _parse(f"{words} days ago", _PROBES[1], "past")
         if day is not None:

@@ -216,7 +216,7 @@ def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: l
     return set(sorted(ids, key=lambda i: (-support[i], -best[i]))[:2]) | {i for i in ids if support[i] >= 0.5}
 
 
-def _pick_date(doc: Entities, group: list[Candidate], primary: Candidate, spans: list[PredSpan],
+def _pick_date(group: list[Candidate], primary: Candidate, spans: list[PredSpan],
                resolved: dict[PredSpan, dict]) -> PredSpan:
     """The date phrase of a meeting among those its trigger mentions tagged: one that means a time
     ("on Monday") over one that does not ("later", "in months"); then the day the most mentions
@@ -260,7 +260,7 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
     date = None
     if by_label["DATE"]:
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
-        d = _pick_date(doc, group, primary, by_label["DATE"], resolved)
+        d = _pick_date(group, primary, by_label["DATE"], resolved)
         date = {**resolved[d], "start": d.start, "end": d.end}
     location = _pick_location(doc, group, primary, by_label["LOCATION"])
     topics, seen = [], set()
