@@ -114,7 +114,7 @@ _DURATION = re.compile(r"^(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:hours?|days?|weeks?|
 _YEAR_WORD = re.compile(r",?\s+(last|this|next)\s+year$", re.I)
 # Words that make a weekday or a calendar day relative already ("last Monday", "next June").
 _RELATIVE = re.compile(r"\b(last|next|this|coming|past|ago|later|earlier|previous|following)\b", re.I)
-_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])", re.I)
+_MONTH = re.compile(rf"\b(?:{'|'.join(calendar.month_abbr[1:])})", re.I)  # "Dec.", "December"
 
 
 def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:

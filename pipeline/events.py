@@ -231,12 +231,12 @@ def _pick_date(group: list[Candidate], primary: Candidate, spans: list[PredSpan]
                                      d not in primary.args, -d.score))
 
 
-def _pick_location(doc: Entities, group: list[Candidate], primary: Candidate, spans: list[PredSpan]) -> PredSpan | None:
+def _pick_location(group: list[Candidate], primary: Candidate, spans: list[PredSpan],
+                   bounds: list[tuple[int, int]]) -> PredSpan | None:
     """The place of a meeting: one in the sentence of one of its trigger mentions (so are 96% of the
     corpus's annotated places), then the primary mention's own, then the nearest to its trigger."""
     if not spans:
         return None
-    bounds = sentence_bounds(doc.text)
     sentences = {sentence_of(bounds, c.trigger.start) for c in group}
     return min(spans, key=lambda a: (sentence_of(bounds, a.start) not in sentences, a not in primary.args,
                                      abs(a.start - primary.trigger.start), -a.score))
@@ -262,7 +262,8 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
         d = _pick_date(group, primary, by_label["DATE"], resolved)
         date = {**resolved[d], "start": d.start, "end": d.end}
-    location = _pick_location(doc, group, primary, by_label["LOCATION"])
+    bounds = sentence_bounds(doc.text)
+    location = _pick_location(group, primary, by_label["LOCATION"], bounds)
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
         if doc.surface(t).lower() not in seen:
@@ -294,7 +295,6 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
             nearest[key] = a
     near = [primary.trigger] + list(nearest.values())
     lo, hi = min(s.start for s in near), max(s.end for s in near)
-    bounds = sentence_bounds(doc.text)
     ev_start = max([s for s, e in bounds if s <= lo] or [lo])
     ev_end = min([e for s, e in bounds if e >= hi] or [hi])
     return {"type": "meeting", "status": status, "trigger": _mention(doc, primary.trigger),
