@@ -84,12 +84,10 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred",
     if status == "cancelled" and document_date:
         # A called-off meeting was set for a day before or after the report ("the talks set for
         # Friday were postponed", "the June 12 summit is off"): the nearer reading.
-        readings = [r for r in (_resolve(text, document_date, "past"), _resolve(text, document_date, "future"))
-                    if r[0] is not None]
+        past, future = _resolve(text, document_date, "past"), _resolve(text, document_date, "future")
         base = dt.date.fromisoformat(document_date)
-        day, period = min(readings, key=lambda r: abs((r[0] - base).days), default=(None, None))
-        if day is None:
-            day, period = _resolve(text, document_date, "past")
+        dated = [r for r in (past, future) if r[0] is not None]
+        day, period = min(dated, key=lambda r: abs((r[0] - base).days)) if dated else past
     else:
         day, period = _resolve(text, document_date, "future" if status == "planned" else "past")
     precision = period if period in ("day", "week", "month") else None
@@ -114,7 +112,6 @@ _DURATION = re.compile(r"^(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:hours?|days?|weeks?|
 _YEAR_WORD = re.compile(r",?\s+(last|this|next)\s+year$", re.I)
 # Words that make a weekday or a calendar day relative already ("last Monday", "next June").
 _RELATIVE = re.compile(r"\b(last|next|this|coming|past|ago|later|earlier|previous|following)\b", re.I)
-_MONTH = re.compile(rf"\b(?:{'|'.join(calendar.month_abbr[1:])})", re.I)  # "Dec.", "December"
 
 
 def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
@@ -132,7 +129,7 @@ def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | N
             shift = {"last": -1, "this": 0, "next": 1}[year.group(1).lower()]
             phrase = phrase[: year.start()]
             base, prefer = dt.datetime(base.year + shift, 12, 31), "past"
-        elif (_WEEKDAY.search(phrase) or _MONTH.search(phrase)) and not _RELATIVE.search(phrase):
+        elif (_WEEKDAY.search(phrase) or re.search(_M, phrase, re.I)) and not _RELATIVE.search(phrase):
             # "on Monday" in Monday's paper is that Monday, whether the meeting is past or to come.
             base += dt.timedelta(days=1 if prefer == "past" else -1)
         return _parse(phrase, base, prefer)
