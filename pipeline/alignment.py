@@ -7,6 +7,8 @@ loss. Offsets are always character offsets into the original document text.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Sequence
 
@@ -136,8 +138,4 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 def sentence_of(bounds: Sequence[tuple[int, int]], pos: int) -> int:
     """Index of the sentence holding character `pos` (the last one starting at or before it)."""
-    k = 0
-    for i, (start, _) in enumerate(bounds):
-        if start <= pos:
-            k = i
-    return k
+    return max(bisect.bisect_right(bounds, (pos, math.inf)) - 1, 0)  # bounds are in text order

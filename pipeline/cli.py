@@ -38,7 +38,9 @@ def validate(
 
     if not annotations.is_dir():
         _fail(f"no such directory: {annotations}")
-    n, errors = validate_dir(annotations, seeds if seeds.is_dir() else None)
+    if not seeds.is_dir():
+        _fail(f"no such seeds directory: {seeds}")
+    n, errors = validate_dir(annotations, seeds)
     for e in errors:
         typer.echo(e, err=True)
     if errors:
@@ -131,14 +133,18 @@ def _check_annotations(annotations: Path, seeds: Path) -> None:
 @app.command()
 def evaluate(
     model: Annotated[Path, typer.Option(help="Trained model directory.")] = ROOT / "models/default",
-    docs: Annotated[str, typer.Option(help="'heldout' (the model's held-out documents), 'seeds' or 'all'.")]
+    docs: Annotated[str, typer.Option(help="'heldout' (the model's held-out documents), 'seeds', or 'all' "
+                                           "(training documents included: not a held-out figure).")]
     = "heldout",
     output: Annotated[Path | None, typer.Option(help="Directory for metrics.json and reports.")] = None,
 ) -> None:
-    """Score a trained model on annotated documents it did not train on."""
+    """Score a trained model on annotated documents (by default those it did not train on)."""
     from .evaluate import format_table
     from .runs import evaluate_model
 
+    if docs == "all":
+        typer.echo("note: 'all' includes the documents the model trained on; these figures are not held-out",
+                   err=True)
     ev, out_dir = _guard(evaluate_model, model, docs, output, ROOT)
     typer.echo(ev.report)
     typer.echo(format_table(ev.metrics, {}))
@@ -156,21 +162,23 @@ def predict(
              "calibration documents (calibration.json); 0 keeps every event.")] = None,
     merge: Annotated[bool, typer.Option("--merge", help="Group reports of the same meeting across articles.")]
     = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Leave out empty, non-UTF-8 or badly dated inputs (each is reported) "
+                               "instead of stopping before any work.")] = False,
 ) -> None:
     """Extract meeting events from articles; one JSON object per document (or per meeting with --merge)."""
-    import datetime as dt
-
     from .runs import predict_files
+    from .schema import iso_day
 
-    if date is not None:
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            _fail(f"--date {date!r} is not YYYY-MM-DD")
+    if date is not None and not iso_day(date):
+        _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         _fail("--min-confidence must be between 0 and 1")
-    n = _guard(predict_files, inputs, model, output, date, min_confidence, merge)
-    typer.echo(f"{n} record(s) written" + (f" to {output}" if output else ""), err=True)
+    n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid)
+    for problem in skipped:
+        typer.echo(f"skipped: {problem}", err=True)
+    typer.echo(f"{n} record(s) written" + (f" to {output}" if output else "")
+               + (f"; {len(skipped)} input(s) skipped" if skipped else ""), err=True)
 
 
 @app.command()

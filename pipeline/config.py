@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,7 +63,9 @@ class TrackingConfig(_Strict):
 
 
 class Config(_Strict):
-    name: str = "default"
+    # Names the model directory output_dir/<name>: a plain name, so that a run never replaces
+    # output_dir itself or a directory outside it.
+    name: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     output_dir: str = "models"
     data: DataConfig = DataConfig()
     model: ModelConfig = ModelConfig()
@@ -74,11 +77,29 @@ class ConfigError(ValueError):
     pass
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML that reads 5e-5 as a number, as YAML 1.2 does (PyYAML's 1.1 rules want 5.0e-5)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."))
+
+
+def _yaml(text: str):
+    return yaml.load(text, Loader=_Loader)
+
+
 def _set_dotted(tree: dict[str, Any], dotted: str) -> None:
     key, sep, raw = dotted.partition("=")
     if not sep or not key:
         raise ConfigError(f"override {dotted!r} is not KEY=VALUE")
-    value = yaml.safe_load(raw) if raw else ""
+    value = _yaml(raw) if raw else ""
     node = tree
     parts = key.split(".")
     for part in parts[:-1]:
@@ -94,9 +115,11 @@ def load_config(path: Path | None = None, overrides: list[str] | tuple[str, ...]
     if path is not None:
         path = Path(path)
         try:
-            tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            tree = _yaml(path.read_text(encoding="utf-8")) or {}
         except OSError as exc:
             raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
         if not isinstance(tree, dict):

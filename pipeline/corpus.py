@@ -7,7 +7,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from .schema import Document, load_corpus
+from .schema import Document, load_document
 
 
 class CorpusError(ValueError):
@@ -18,7 +18,12 @@ def load(annotations: Path) -> list[Document]:
     annotations = Path(annotations)
     if not annotations.is_dir():
         raise CorpusError(f"no annotation directory {annotations}")
-    docs = load_corpus(annotations)
+    docs = []
+    for path in sorted(annotations.glob("*.json")):
+        try:
+            docs.append(load_document(path))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:  # JSON, fields, encoding
+            raise CorpusError(f"{path} is not a valid annotation file ({exc}); run `validate`") from exc
     if not docs:
         raise CorpusError(f"no annotation files (*.json) in {annotations}")
     return docs

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .countries import country_code
 
@@ -30,6 +31,7 @@ _NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that
 _ARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|az|ar|an|ul|ud)-(?=\w)", re.I)
 
 
+@lru_cache(maxsize=1 << 16)  # called for every pair of mention and entity
 def name_words(name: str) -> tuple[str, ...]:
     """The words a name is matched by: lower case, without honorific, possessive, determiner or
     Arabic article."""
@@ -137,7 +139,8 @@ class Entities:
             if surname[:1].isupper() and len(surname) > 2:
                 forms |= {words[-1], surname}
             score = max(x.score for x in self.entities[i].mentions)
-            for form in forms:
+            # The full name first: it, not the surname inside it, is the mention ("Donald Trump").
+            for form in sorted(forms, key=lambda f: (-len(f), f)):
                 for m in re.finditer(rf"(?<![\w\-]){re.escape(form)}(?![\w\-])", self.text):
                     key = (m.start(), m.end())
                     if not any(a < key[1] and key[0] < b for a, b in taken):

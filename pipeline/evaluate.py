@@ -164,9 +164,11 @@ def tag_sequences(extractor: Extractor, docs: list[Document]) -> tuple[list[list
         pred.append([LABELS[i] for i in probs.argmax(axis=1)])
         for k, ev in enumerate(d.events):
             spans = [(d.span(s).start, d.span(s).end) for s in ev.triggers]
-            for sid, p in zip(ev.triggers, extractor.argument_probs(enc, spans)):
+            for sid, (first, p) in zip(ev.triggers, extractor.argument_probs(enc, spans)):
                 gold.append(argument_tags(d, enc, k, sid))
-                pred.append([LABELS[i] for i in p.argmax(axis=1)])
+                tags = ["O"] * len(enc.words)  # words outside the window are untagged
+                tags[first : first + len(p)] = [LABELS[i] for i in p.argmax(axis=1)]
+                pred.append(tags)
     return gold, pred
 
 

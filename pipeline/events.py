@@ -115,7 +115,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     doc.add_repeats()
     dates = _dates(doc, document_date, candidates)
     groups = _group(doc, candidates, participants, dates)
-    events = [_event(doc, g, participants, dates) for g in groups]
+    events = [_event(doc, g, participants, dates, bounds) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
 
 
@@ -242,7 +242,8 @@ def _pick_location(group: list[Candidate], primary: Candidate, spans: list[PredS
                                      abs(a.start - primary.trigger.start), -a.score))
 
 
-def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dict) -> dict:
+def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dict,
+           bounds: list[tuple[int, int]]) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
     ids: list[int] = []
@@ -262,7 +263,6 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
         d = _pick_date(group, primary, by_label["DATE"], resolved)
         date = {**resolved[d], "start": d.start, "end": d.end}
-    bounds = sentence_bounds(doc.text)
     location = _pick_location(group, primary, by_label["LOCATION"], bounds)
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):

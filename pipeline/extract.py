@@ -24,41 +24,51 @@ class Article:
 
 
 def word_probs(enc: Encoded, windows: list[Window], ranges: list[tuple[int, int]] | None,
-               probs: list[np.ndarray]) -> np.ndarray:
-    """Label probabilities of each word, from the window where its first sub-token has the most
-    context (overlapping windows are merged, never truncated)."""
-    out = np.zeros((len(enc.words), len(LABELS)), dtype=np.float32)
+               probs: list[np.ndarray], words: range | None = None) -> np.ndarray:
+    """Label probabilities of each word (of `words`, default all), from the window where its first
+    sub-token has the most context (overlapping windows are merged, never truncated)."""
+    words = range(len(enc.words)) if words is None else words
+    out = np.zeros((len(words), len(LABELS)), dtype=np.float32)
     out[:, 0] = 1.0
-    where: dict[tuple[int, int], tuple[int, int]] = {}
+    where: dict[tuple[int, int], int] = {}
     for k, w in enumerate(windows):
         for pos, word in enumerate(w.word_at):
             if word is not None:
-                where[(k, word)] = (k, pos)
-    for word, tok in enumerate(enc.word_first_token):
-        k = best_window(ranges, tok) if ranges else 0
+                where[(k, word)] = pos
+    for i, word in enumerate(words):
+        k = best_window(ranges, enc.word_first_token[word]) if ranges else 0
         if (k, word) in where:
-            out[word] = probs[k][where[(k, word)][1]]
+            out[i] = probs[k][where[(k, word)]]
     return out
 
 
-def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str]) -> list[PredSpan]:
-    """Spans of the given label types, scored by the mean probability of their words' tags."""
+def window_words(window: Window) -> range:
+    """The document words an argument window covers: its probabilities are kept for those only, so
+    that an article's cost grows with its triggers, not with triggers times its length."""
+    covered = [w for w in window.word_at if w is not None]
+    return range(min(covered), max(covered) + 1) if covered else range(0)
+
+
+def decode(enc: Encoded, wprobs: np.ndarray, keep: set[str], first_word: int = 0) -> list[PredSpan]:
+    """Spans of the given label types, scored by the mean probability of their words' tags;
+    `wprobs` holds the words from `first_word` on."""
+    words = enc.words[first_word : first_word + len(wprobs)]
     best = wprobs.argmax(axis=1)
     raw = [LABELS[i] for i in best]
-    tags = join_hyphenated(enc.text, enc.words, raw)
+    tags = join_hyphenated(enc.text, words, raw)
     spans = []
-    for label, start, end, w0, w1 in tags_to_spans(enc.words, tags):
+    for label, start, end, w0, w1 in tags_to_spans(words, tags):
         # A span never starts or ends on bare punctuation (". Qin" is "Qin").
-        while w0 < w1 and not any(c.isalnum() for c in enc.text[slice(*enc.words[w0])]):
+        while w0 < w1 and not any(c.isalnum() for c in enc.text[slice(*words[w0])]):
             w0 += 1
-        while w1 > w0 and not any(c.isalnum() for c in enc.text[slice(*enc.words[w1 - 1])]):
+        while w1 > w0 and not any(c.isalnum() for c in enc.text[slice(*words[w1 - 1])]):
             w1 -= 1
         # Nor does it run across a line break (a name followed by the next paragraph's dateline).
-        while w1 - w0 > 1 and "\n" in enc.text[enc.words[w0][0] : enc.words[w1 - 1][1]]:
+        while w1 - w0 > 1 and "\n" in enc.text[words[w0][0] : words[w1 - 1][1]]:
             w1 -= 1
         if w0 == w1:
             continue
-        start, end = enc.words[w0][0], enc.words[w1 - 1][1]
+        start, end = words[w0][0], words[w1 - 1][1]
         if label in keep:
             # A hyphen joined into a name by `join_hyphenated` has no probability of its own here.
             scored = [w for w in range(w0, w1) if raw[w] != "O"] or list(range(w0, w1))
@@ -81,7 +91,10 @@ class Extractor:
 
         tokenizer, model = load_trained(model_dir)
         model.to(pick_device(device))
-        cfg = json.loads((Path(model_dir) / "pipeline_config.json").read_text())["model"]
+        try:
+            cfg = json.loads((Path(model_dir) / "pipeline_config.json").read_text(encoding="utf-8"))["model"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{model_dir}/pipeline_config.json is missing or damaged ({exc})") from exc
         try:
             calibrator = Calibrator.load(model_dir)
         except (ValueError, KeyError, TypeError) as exc:
@@ -100,19 +113,25 @@ class Extractor:
             k += len(ws)
         return out
 
-    def argument_probs(self, enc: Encoded, triggers: list[tuple[int, int]]) -> list[np.ndarray]:
-        """Word probabilities of the argument pass for each trigger (character spans)."""
+    def argument_probs(self, enc: Encoded, triggers: list[tuple[int, int]]) -> list[tuple[int, np.ndarray]]:
+        """Word probabilities of the argument pass for each trigger (character spans): the first
+        word its window covers, and the probabilities of the covered words."""
         windows = [argument_window(enc, self.tokenizer, enc.token_range(s, e), self.event_window)
                    for s, e in triggers]
-        return [word_probs(enc, [w], None, [p]) for w, p in zip(windows, self._run(windows))]
+        out = []
+        for w, p in zip(windows, self._run(windows)):
+            words = window_words(w)
+            out.append((words.start, word_probs(enc, [w], None, [p], words)))
+        return out
 
     def candidates(self, encs: list[Encoded]) -> list[list[Candidate]]:
         triggers = [decode(e, p, set(STATUS_OF)) for e, p in zip(encs, self.trigger_probs(encs))]
         out = []
         for enc, trigs in zip(encs, triggers):
             probs = self.argument_probs(enc, [(t.start, t.end) for t in trigs]) if trigs else []
-            out.append([Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, set(ARG_TYPES)))
-                        for t, p in zip(trigs, probs)])
+            out.append([Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score),
+                                  decode(enc, p, set(ARG_TYPES), first))
+                        for t, (first, p) in zip(trigs, probs)])
         return out
 
     @property

@@ -10,8 +10,10 @@ The markers are extra special tokens, inserted between token ids, so document of
 
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from .alignment import centered_window, group_words, sentence_bounds, sentence_of, sliding_windows, spans_to_tags
 from .schema import Document
@@ -34,14 +36,25 @@ class Encoded:
     word_first_token: list[int]  # token index of each word's first sub-token
     token_case: list[int]  # 1 where the token's word starts with a capital letter
 
+    # Looked up once per trigger: built once per document so that long articles stay linear.
+    @cached_property
+    def word_of_token(self) -> dict[int, int]:
+        return {t: w for w, t in enumerate(self.word_first_token)}
+
+    @cached_property
+    def _word_ends(self) -> list[int]:
+        return [we for _, we in self.words]
+
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Tokens of the words overlapping characters [start, end)."""
-        idx = [t for (ws, we), t in zip(self.words, self.word_first_token) if ws < end and we > start]
-        if not idx:
+        first = bisect.bisect_right(self._word_ends, start)  # words are in text order
+        last = first
+        while last < len(self.words) and self.words[last][0] < end:
+            last += 1
+        if last == first:
             raise ValueError(f"no token covers characters {start}-{end}")
-        last_word = self.word_first_token.index(idx[-1])
-        nxt = self.word_first_token[last_word + 1] if last_word + 1 < len(self.words) else len(self.input_ids)
-        return idx[0], nxt
+        nxt = self.word_first_token[last] if last < len(self.words) else len(self.input_ids)
+        return self.word_first_token[first], nxt
 
 
 @dataclass
@@ -80,7 +93,7 @@ def encode(text: str, tokenizer) -> Encoded:
 
 def _window(enc: Encoded, tokenizer, start: int, end: int, word_tags: list[str] | None,
             marked: tuple[int, int] | None = None) -> Window:
-    first_of = {t: w for w, t in enumerate(enc.word_first_token)}
+    first_of = enc.word_of_token
     ids, word_at, case = [tokenizer.cls_token_id], [None], [0]
     open_id, close_id = tokenizer.convert_tokens_to_ids(list(MARKERS))
     for t in range(start, end):

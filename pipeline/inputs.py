@@ -1,54 +1,79 @@
-"""Reading articles for `predict`: .txt files, directories, standard input, JSON Lines."""
+"""Reading articles for `predict`: .txt files, directories, standard input, JSON Lines.
+
+Every input is checked before the model loads (`check_articles`), so that one empty file among
+thousands fails the run at once, or is left out with `--skip-invalid`, instead of ending it
+after hours of work.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import Article
+from .schema import DateError, document_date, iso_day
+
+SUFFIXES = (".txt", ".jsonl")
 
 
 class InputError(ValueError):
     pass
 
 
+@dataclass
+class Stdin:
+    """Standard input, read once: it is checked before the model loads, then predicted."""
+
+    text: str
+
+
 def _decode(data: bytes, where: str) -> str:
     try:
-        return data.decode("utf-8")
+        # A byte-order mark is an encoding artefact, not text: offsets count from the first character after it.
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{where} is not UTF-8 text (byte {exc.start})") from exc
 
 
-def _jsonl(path: Path) -> Iterator[Article]:
-    for n, line in enumerate(_decode(path.read_bytes(), str(path)).splitlines(), 1):
+def _jsonl(path: Path) -> Iterator[Article | InputError]:
+    # Lines end at "\n" only: JSON strings may hold U+2028 and other characters str.splitlines breaks on.
+    for n, line in enumerate(_decode(path.read_bytes(), str(path)).split("\n"), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+            yield InputError(f"{path}:{n}: not JSON ({exc.msg})")
+            continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise InputError(f"{path}:{n}: expected an object with a string 'text'")
-        yield Article(str(row.get("id", f"{path.stem}:{n}")), row["text"], row.get("date"))
+            yield InputError(f"{path}:{n}: expected an object with a string 'text'")
+            continue
+        date = row.get("date")
+        if date is not None and not iso_day(date):
+            yield InputError(f"{path}:{n}: date {date!r} is not a YYYY-MM-DD calendar day")
+            continue
+        yield Article(str(row.get("id", f"{path.stem}:{n}")), row["text"], date)
 
 
-def expand(inputs: list[str]) -> list[Path | str]:
-    """Input paths in reading order; checks that every one exists before any work starts."""
-    out: list[Path | str] = []
+def expand(inputs: list[str]) -> list[Path | Stdin]:
+    """Input sources in reading order; checks that every path exists before any work starts.
+    A directory contributes its .txt and .jsonl files (not its subdirectories)."""
+    out: list[Path | Stdin] = []
     for raw in inputs:
         if raw == "-":
-            out.append("-")
+            out.append(Stdin(_decode(sys.stdin.buffer.read(), "standard input")))
             continue
         p = Path(raw)
         if p.is_dir():
-            files = sorted(p.glob("*.txt"))
+            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
             if not files:
-                raise InputError(f"{p} holds no .txt files")
+                raise InputError(f"{p} holds no .txt or .jsonl files")
             out += files
         elif p.is_file():
-            if p.suffix not in (".txt", ".jsonl"):
+            if p.suffix.lower() not in SUFFIXES:
                 raise InputError(f"{p}: expected a .txt or .jsonl file")
             out.append(p)
         else:
@@ -56,18 +81,53 @@ def expand(inputs: list[str]) -> list[Path | str]:
     return out
 
 
-def read_articles(paths: list[Path | str], date: str | None = None) -> Iterator[Article]:
-    """Articles from expanded inputs; `date` fills in documents that carry none."""
-    for p in paths:
-        if p == "-":
-            items = [Article("stdin", _decode(sys.stdin.buffer.read(), "standard input"))]
-        elif p.suffix == ".jsonl":
-            items = _jsonl(p)
-        else:
-            items = [Article(p.stem, _decode(p.read_bytes(), str(p)))]
+def _items(source: Path | Stdin) -> Iterator[Article | InputError]:
+    if isinstance(source, Stdin):
+        yield Article("stdin", source.text)
+    elif source.suffix.lower() == ".jsonl":
+        yield from _jsonl(source)
+    else:
+        yield Article(source.stem, _decode(source.read_bytes(), str(source)))
+
+
+def read_articles(sources: list[Path | Stdin], date: str | None = None,
+                  skipped: list[str] | None = None) -> Iterator[Article]:
+    """Articles from expanded inputs; `date` fills in documents that carry none. An invalid
+    document (empty, not UTF-8, a bad date, an id met before) raises InputError, or, when a
+    `skipped` list is given, is reported there and left out."""
+    seen: set[str] = set()
+    for source in sources:
+        try:
+            items = list(_items(source))
+        except InputError as exc:
+            items = [exc]
         for art in items:
-            if not art.text.strip():
-                raise InputError(f"{art.id}: empty document")
+            problem = art if isinstance(art, InputError) else _problem(art, seen)
+            if problem is not None:
+                if skipped is None:
+                    raise problem
+                skipped.append(str(problem))
+                continue
+            seen.add(art.id)
             if date and not art.date:
                 art.date = date
             yield art
+
+
+def _problem(art: Article, seen: set[str]) -> InputError | None:
+    if not art.text.strip():
+        return InputError(f"{art.id}: empty document")
+    if art.id in seen:  # merged records name their sources by id
+        return InputError(f"{art.id}: a second document with this id")
+    try:
+        document_date(art.text)
+    except DateError as exc:
+        return InputError(f"{art.id}: {exc}")
+    return None
+
+
+def check_articles(sources: list[Path | Stdin], date: str | None = None) -> tuple[int, list[str]]:
+    """Read every input once without keeping it: the number of valid articles and the problems."""
+    problems: list[str] = []
+    n = sum(1 for _ in read_articles(sources, date, problems))
+    return n, problems

@@ -15,7 +15,7 @@ from .config import Config
 from .corpus import CorpusError
 from .evaluate import EVENT_KEYS, Evaluation, calibrate_on, evaluate_documents, save_evaluation, score, write_evaluation
 from .extract import Extractor
-from .inputs import expand, read_articles
+from .inputs import InputError, check_articles, expand, read_articles
 from .modeling import ModelError
 from .schema import Document, json_default, write_atomic
 
@@ -25,8 +25,11 @@ def model_config(model_dir: Path) -> tuple[Config, dict]:
     cfg_path, info_path = model_dir / "pipeline_config.json", model_dir / "training.json"
     if not cfg_path.is_file():
         raise ModelError(f"{model_dir} is not a trained model directory; run `train` first")
-    info = json.loads(info_path.read_text()) if info_path.is_file() else {}
-    return Config.model_validate(json.loads(cfg_path.read_text())), info
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
+        return Config.model_validate(json.loads(cfg_path.read_text(encoding="utf-8"))), info
+    except ValueError as exc:  # JSON or config validation
+        raise ModelError(f"{model_dir}: pipeline_config.json or training.json is damaged ({exc})") from exc
 
 
 def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path) -> tuple[Evaluation, Path]:
@@ -59,24 +62,64 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
 
 
 def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date: str | None,
-                  min_confidence: float | None = None, merge: bool = False) -> int:
-    """Run the extractor over articles and write JSON Lines; returns the number of records.
-    Events below `min_confidence` are dropped; None takes the model's own cut-off (calibration.json)."""
+                  min_confidence: float | None = None, merge: bool = False,
+                  skip_invalid: bool = False) -> tuple[int, list[str]]:
+    """Run the extractor over articles and write JSON Lines: the number of records and the inputs
+    left out (with `skip_invalid`; otherwise an invalid input is an error before any work).
+    Events below `min_confidence` are dropped; None takes the model's own cut-off (calibration.json).
+    The output file appears only when every record is written."""
     from .merge import merge_reports
 
-    paths = expand(inputs)  # fail on a missing input before loading the model
+    sources = expand(inputs)
+    n, problems = check_articles(sources, date)
+    if problems and not skip_invalid:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(f"{problems[0]}{more}; nothing was predicted (--skip-invalid leaves such inputs out)")
+    if not n:
+        raise InputError("no valid article to predict")
+    if output is not None:
+        _check_output(Path(output), sources)
     extractor = Extractor.load(model_dir)
-    articles = read_articles(paths, date)
-    records = list(tqdm(extractor.predict(articles, min_confidence=min_confidence), desc="predict", unit="doc",
-                        disable=len(paths) < 2, file=sys.stderr))
+    records = tqdm(extractor.predict(read_articles(sources, date, []), min_confidence=min_confidence),
+                   desc="predict", unit="doc", total=n, disable=n < 2, file=sys.stderr)
     if merge:
-        records = merge_reports(records)
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        records = merge_reports(list(records))
+    lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    written = 0
     if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
-    return len(records)
+        for line in lines:
+            sys.stdout.write(line)
+            written += 1
+        return written, problems
+    output = Path(output)
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:  # streamed: thousands of records never sit in memory
+            for line in lines:
+                f.write(line)
+                written += 1
+        tmp.replace(output)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return written, problems
+
+
+def _check_output(output: Path, sources: list) -> None:
+    """Fail before the model loads if the output cannot be written or would replace an input."""
+    if output.is_dir():
+        raise InputError(f"--output {output} is a directory")
+    inputs = {p.resolve() for p in sources if isinstance(p, Path)}
+    if output.resolve() in inputs:
+        raise InputError(f"--output {output} is one of the inputs; it would be overwritten")
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp.touch()
+        tmp.unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _split_order(name: str) -> tuple[bool, str]:

@@ -6,6 +6,7 @@ offset anywhere in the pipeline indexes the document text exactly as read.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -21,9 +22,31 @@ STATUSES: tuple[str, ...] = ("occurred", "planned", "cancelled")
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b")
 
 
+class DateError(ValueError):
+    pass
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value: object) -> bool:
+    """Whether `value` is a calendar day written YYYY-MM-DD (not 20230508 or 2023-W19-1, which
+    `date.fromisoformat` also takes)."""
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def document_date(text: str) -> str | None:
-    """The ISO date of a ` date YYYY-MM-DD` first line, or None."""
+    """The ISO date of a ` date YYYY-MM-DD` first line, or None; DateError when the line names no
+    calendar day (" date 2023-02-30")."""
     m = _DATE_LINE.match(text)
+    if m and not iso_day(m.group(1)):
+        raise DateError(f"date line {m.group(1)!r} is not a calendar day")
     return m.group(1) if m else None
 
 

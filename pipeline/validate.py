@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 
-from .schema import ENTITY_LABELS, LABELS, STATUSES, Document
+from .schema import ENTITY_LABELS, LABELS, STATUSES, DateError, Document, document_date, iso_day
 
 ANNOTATION_SCHEMA = {
     "type": "object",
@@ -64,9 +65,23 @@ ANNOTATION_SCHEMA = {
 }
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _short(message: str, limit: int = 200) -> str:
+    """A schema message quotes the offending value, which may be the whole document."""
+    return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
 def check_document(doc: Document, seeds_dir: Path | None = None) -> list[str]:
     """Semantic errors of one document, each as 'span ID: what is wrong'."""
     errors: list[str] = []
+    if not _PLAIN_ID.fullmatch(doc.id):  # it names the file: no path, nothing hidden
+        errors.append(f"id {doc.id!r} is not a plain file name (letters, digits, '.', '_', '-')")
+    try:
+        document_date(doc.text)
+    except DateError as exc:
+        errors.append(f"text: {exc}")
     seen: set[str] = set()
     for s in doc.spans:
         if s.id in seen:
@@ -83,6 +98,8 @@ def check_document(doc: Document, seeds_dir: Path | None = None) -> list[str]:
             errors.append(f"span {s.id}: {s.label} span without an entity")
         if s.value is not None and s.label != "DATE":
             errors.append(f"span {s.id}: only DATE spans carry a value")
+        elif s.value is not None and not iso_day(s.value):
+            errors.append(f"span {s.id}: value {s.value!r} is not a YYYY-MM-DD calendar day")
     ordered = sorted(doc.spans, key=lambda s: (s.start, s.end))
     for a, b in zip(ordered, ordered[1:]):
         if b.start < a.end:
@@ -131,7 +148,7 @@ def validate_file(path: Path, seeds_dir: Path | None = None) -> list[str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return [f"{path.name}: cannot read: {exc}"]
-    structural = [f"{path.name}: {'/'.join(map(str, e.absolute_path)) or 'document'}: {e.message}"
+    structural = [f"{path.name}: {'/'.join(map(str, e.absolute_path)) or 'document'}: {_short(e.message)}"
                   for e in jsonschema.Draft202012Validator(ANNOTATION_SCHEMA).iter_errors(data)]
     if structural:
         return structural

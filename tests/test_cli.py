@@ -16,7 +16,8 @@ def test_validate_passes_on_the_repository():
 def test_validate_reports_errors_in_one_line_each(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"id": "bad", "text": "Hi", "spans": [
         {"id": "s1", "label": "TRIGGER", "start": 0, "end": 9, "text": "Hi"}], "entities": [], "events": []}))
-    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--seeds", str(tmp_path / "none")])
+    (tmp_path / "no_seeds").mkdir()
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--seeds", str(tmp_path / "no_seeds")])
     assert result.exit_code == 1
     assert "bad.json: span s1: offsets 0-9 outside the text" in result.output
     assert "Traceback" not in result.output
@@ -24,8 +25,14 @@ def test_validate_reports_errors_in_one_line_each(tmp_path):
 
 def test_validate_unreadable_json(tmp_path):
     (tmp_path / "broken.json").write_text("{not json")
-    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--seeds", str(tmp_path / "none")])
+    (tmp_path / "no_seeds").mkdir()
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--seeds", str(tmp_path / "no_seeds")])
     assert result.exit_code == 1 and "broken.json: cannot read" in result.output
+
+
+def test_validate_rejects_a_missing_seeds_directory(tmp_path):
+    result = runner.invoke(app, ["validate", "--seeds", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "no such seeds directory" in result.output
 
 
 def test_train_rejects_unknown_config_key():
