@@ -114,3 +114,14 @@ def test_centered_window_contains_trigger_and_respects_bounds():
     assert s <= 500 and e >= 503 and e - s == 100
     assert centered_window(1000, 2, 3, 100)[0] == 0
     assert centered_window(1000, 998, 1000, 100)[1] == 1000
+
+
+def test_sentence_of_is_the_last_sentence_starting_at_or_before():
+    from pipeline.alignment import sentence_bounds, sentence_of
+
+    text = "Qin met Burns. They talked.\nLater, Xi spoke."
+    bounds = sentence_bounds(text)
+    for pos in range(len(text)):
+        expected = max([i for i, (s, _) in enumerate(bounds) if s <= pos], default=0)
+        assert sentence_of(bounds, pos) == expected
+    assert sentence_of([], 5) == 0

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -88,3 +89,81 @@ def test_cv_rejects_an_unknown_split_before_training():
 def test_rescore_rejects_a_missing_directory(tmp_path):
     result = runner.invoke(app, ["rescore", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "is not a directory" in result.output and "Traceback" not in result.output
+
+
+def _annotation(tmp_path, doc_id="d1", text="Qin met Burns.", value=None):
+    spans = [{"id": "s1", "label": "PARTICIPANT", "start": 0, "end": 3, "text": "Qin", "entity": "q"},
+             {"id": "s2", "label": "TRIGGER", "start": 4, "end": 7, "text": "met"},
+             {"id": "s3", "label": "PARTICIPANT", "start": 8, "end": 13, "text": "Burns", "entity": "b"}]
+    if value:
+        spans.append({"id": "s4", "label": "DATE", "start": 0, "end": 3, "text": text[:3], "value": value})
+    doc = {"id": doc_id, "text": text, "spans": spans,
+           "entities": [{"id": "q", "name": "Qin"}, {"id": "b", "name": "Burns"}],
+           "events": [{"id": "e1", "status": "occurred", "triggers": ["s2"], "participants": ["q", "b"]}]}
+    (tmp_path / f"{doc_id}.json").write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("kind,message", [
+    ("date_line", "date line '2023-02-30' is not a calendar day"),
+    ("value", "value '2024-02-30' is not a YYYY-MM-DD calendar day"),
+])
+def test_validate_checks_dates(tmp_path, kind, message):
+    if kind == "date_line":
+        _annotation(tmp_path, text=" date 2023-02-30\nQin met Burns.")
+    else:
+        _annotation(tmp_path, value="2024-02-30")
+    (tmp_path / "no_seeds").mkdir()
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--seeds", str(tmp_path / "no_seeds")])
+    assert result.exit_code == 1 and message in result.output, result.output
+
+
+def test_validate_shortens_a_message_that_quotes_the_whole_document(tmp_path):
+    (tmp_path / "list.json").write_text(json.dumps([{"text": "x" * 5000}]))
+    (tmp_path / "no_seeds").mkdir()
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--seeds", str(tmp_path / "no_seeds")])
+    assert result.exit_code == 1 and len(result.output) < 600
+
+
+def test_corpus_commands_report_a_broken_file_in_one_line(tmp_path):
+    _annotation(tmp_path)
+    (tmp_path / "broken.json").write_text("{not json")
+    for args in (["stats", "--annotations", str(tmp_path)], ["agreement", str(tmp_path), str(tmp_path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and "broken.json is not a valid annotation file" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_import_markup_refuses_an_id_that_is_a_path(tmp_path):
+    src = tmp_path / "m.txt"
+    src.write_text("id: ../escaped\n---\n[A|P:a] [met|T:e1] [B|P:b].\n---\ne1 occurred a,b\n")
+    (tmp_path / "ann").mkdir()
+    result = runner.invoke(app, ["import-markup", str(src), "--out", str(tmp_path / "ann"),
+                                 "--seeds", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "not a plain file name" in result.output
+    assert not (tmp_path / "escaped.json").exists() and not list((tmp_path / "ann").iterdir())
+
+
+@pytest.mark.parametrize("date", ["20230508", "2023-W19-1", "2023-02-30"])
+def test_predict_date_option_is_a_calendar_day(date):
+    result = runner.invoke(app, ["predict", "-", "--date", date])
+    assert result.exit_code == 1 and "YYYY-MM-DD" in result.output
+
+
+def test_predict_reports_invalid_inputs_before_loading_a_model(tmp_path):
+    (tmp_path / "a.txt").write_text("Qin met Burns.")
+    (tmp_path / "b.txt").write_text("")
+    (tmp_path / "c.txt").write_text(" date 2023-02-30\nQin met Burns.")
+    result = runner.invoke(app, ["predict", str(tmp_path), "--model", str(tmp_path / "no-model")])
+    assert result.exit_code == 1
+    assert "b: empty document (and 1 more); nothing was predicted (--skip-invalid" in result.output
+
+
+def test_predict_never_writes_over_an_input(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Qin met Burns.")
+    for output in (article, tmp_path / "." / "a.txt"):
+        result = runner.invoke(app, ["predict", str(article), "--output", str(output), "--model", str(tmp_path)])
+        assert result.exit_code == 1 and "is one of the inputs" in result.output
+    result = runner.invoke(app, ["predict", str(article), "--output", str(tmp_path), "--model", str(tmp_path)])
+    assert result.exit_code == 1 and "is a directory" in result.output
+    assert article.read_text() == "Qin met Burns."

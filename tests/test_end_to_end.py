@@ -139,3 +139,25 @@ def test_rescore_reassembles_saved_candidates_without_rewriting_them(trained, tm
     assert (saved.stat().st_ino, saved.read_bytes()) == before
     assert summary["cv"]["event_f1"]["mean"] == ev.metrics["event_f1"]
     assert len((split / "predictions.jsonl").read_text().splitlines()) == len(SEEDS)
+
+
+def test_cli_predict_skips_invalid_inputs_only_when_asked(trained, root, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    work, _, _ = trained
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in SEEDS[:2]:
+        (inputs / f"{name}.txt").write_bytes((root / "seeds" / f"{name}.txt").read_bytes())
+    (inputs / "zz_empty.txt").write_text("")
+    out = tmp_path / "out" / "events.jsonl"
+    args = ["predict", str(inputs), "--model", str(work / "models/tiny"), "--output", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "zz_empty: empty document" in result.output and not out.exists()
+    result = CliRunner().invoke(app, args + ["--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert "skipped: zz_empty: empty document" in result.output and "1 input(s) skipped" in result.output
+    assert [json.loads(line)["doc_id"] for line in out.read_text().splitlines()] == SEEDS[:2]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["events.jsonl"]  # no temporary file left

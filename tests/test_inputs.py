@@ -1,0 +1,72 @@
+"""Reading `predict`'s inputs: every problem found before the model loads, nothing dropped silently."""
+
+import json
+
+import pytest
+
+from pipeline.inputs import InputError, Stdin, check_articles, expand, read_articles
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def test_byte_order_mark_is_not_text(tmp_path):
+    txt = _write(tmp_path / "a.txt", "\ufeff date 2023-05-08\nQin met Burns.".encode())
+    jsonl = _write(tmp_path / "b.jsonl", "\ufeff".encode() + json.dumps({"id": "b", "text": "Qin met Burns."}).encode())
+    arts = list(read_articles(expand([str(txt), str(jsonl)])))
+    assert arts[0].text.startswith(" date 2023-05-08")  # the date line is seen, offsets start after the mark
+    assert [a.id for a in arts] == ["a", "b"]
+
+
+def test_jsonl_lines_end_at_newline_only(tmp_path):
+    row = {"id": "x", "text": "Qin met Burns.\u2028Then they left.\u0085"}
+    path = _write(tmp_path / "x.jsonl", (json.dumps(row, ensure_ascii=False) + "\r\n").encode())
+    (art,) = read_articles(expand([str(path)]))
+    assert art.text == row["text"]
+
+
+@pytest.mark.parametrize("date", ["yesterday", "20230508", "2023-13-45", "2023-W19-1", 20230508])
+def test_jsonl_date_must_be_a_calendar_day(tmp_path, date):
+    path = _write(tmp_path / "x.jsonl", json.dumps({"id": "x", "text": "Qin met Burns.", "date": date}).encode())
+    with pytest.raises(InputError, match="x.jsonl:1: date"):
+        list(read_articles(expand([str(path)])))
+
+
+def test_date_line_that_is_no_day_is_an_input_error(tmp_path):
+    path = _write(tmp_path / "a.txt", b" date 2023-02-30\nQin met Burns.")
+    with pytest.raises(InputError, match="a: date line '2023-02-30' is not a calendar day"):
+        list(read_articles(expand([str(path)])))
+
+
+def test_directory_takes_txt_and_jsonl_of_any_case(tmp_path):
+    _write(tmp_path / "a.TXT", b"Qin met Burns.")
+    _write(tmp_path / "b.jsonl", json.dumps({"id": "b", "text": "Lula met Xi."}).encode())
+    _write(tmp_path / "notes.md", b"not an article")
+    assert [a.id for a in read_articles(expand([str(tmp_path)]))] == ["a", "b"]
+
+
+def test_problems_are_all_found_and_skipped_only_when_asked(tmp_path):
+    _write(tmp_path / "a.txt", b"Qin met Burns.")
+    _write(tmp_path / "b.txt", b"  \n")
+    _write(tmp_path / "c.txt", b"\xff\xfe")
+    _write(tmp_path / "d.jsonl",
+           b'{"id": "a", "text": "Same id as a.txt."}\n{broken\n{"id": "e", "text": "Lula met Xi."}\n')
+    sources = expand([str(tmp_path)])
+    n, problems = check_articles(sources)
+    assert n == 2  # a and e
+    assert problems == ["b: empty document", f"{tmp_path}/c.txt is not UTF-8 text (byte 0)",
+                        "a: a second document with this id",
+                        f"{tmp_path}/d.jsonl:2: not JSON (Expecting property name enclosed in double quotes)"]
+    with pytest.raises(InputError, match="b: empty document"):
+        list(read_articles(sources))
+    skipped: list[str] = []
+    assert [a.id for a in read_articles(sources, None, skipped)] == ["a", "e"]
+    assert len(skipped) == 4
+
+
+def test_stdin_is_read_once_and_can_be_checked_then_read():
+    sources = [Stdin("Qin met Burns.")]
+    assert check_articles(sources) == (1, [])
+    assert [a.text for a in read_articles(sources, "2023-05-08")] == ["Qin met Burns."]
