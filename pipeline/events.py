@@ -64,6 +64,14 @@ def _plausible_modifier(s: str) -> bool:
 
 
 _FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "a", "an", "mr", "ms", "mrs", "dr"}
+_NO_TOPIC_END = _FUNCTION_WORDS | {"or", "with", "but", "as", "by", "from"}
+
+
+def _plausible_topic(s: str) -> bool:
+    """Tagging debris is no topic: "a", or a phrase cut after its conjunction ("international and")."""
+    words = re.findall(r"[^\W\d_]+", s)
+    return (any(len(w) >= 3 and w.lower() not in _FUNCTION_WORDS for w in words)
+            and words[-1].lower() not in _NO_TOPIC_END)
 
 
 def _whole_date(text: str, a: PredSpan) -> PredSpan:
@@ -266,7 +274,7 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
     location = _pick_location(group, primary, by_label["LOCATION"], bounds)
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
-        if doc.surface(t).lower() not in seen:
+        if _plausible_topic(doc.surface(t)) and doc.surface(t).lower() not in seen:
             seen.add(doc.surface(t).lower())
             topics.append(_mention(doc, t))
     # A party is as certain as its best mention tagged for this meeting, and only if the meeting is real.

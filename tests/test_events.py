@@ -435,3 +435,13 @@ def test_a_repeated_full_name_is_one_mention_not_its_surname():
     assert [m["text"] for m in trump["mentions"]] == ["Donald Trump", "Donald Trump", "Trump"]
     trudeau = next(p for p in ev["participants"] if p["name"] == "Justin Trudeau")
     assert [m["text"] for m in trudeau["mentions"]] == ["Justin Trudeau", "Justin Trudeau"]
+
+
+def test_topic_debris_is_left_out():
+    text = "Qin met Burns to discuss trade and a international and the war in Ukraine."
+    c = met_candidate(text, 0, "Qin", "Burns")
+    a = text.index(" a ") + 1
+    c.args += [span(text, "TOPIC", "trade"), PredSpan("TOPIC", a, a + 1, 0.9),
+               span(text, "TOPIC", "international and"), span(text, "TOPIC", "the war in Ukraine")]
+    (ev,) = assemble(text, None, [c])
+    assert [t["text"] for t in ev["topics"]] == ["trade", "the war in Ukraine"]
