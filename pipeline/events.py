@@ -59,8 +59,11 @@ def _mention(doc: Entities, s: PredSpan) -> dict:
 
 
 def _plausible_modifier(s: str) -> bool:
+    """Not debris: a lone function word, or a phrase from across a coordination ("and a veteran
+    diplomat"; no annotated title or affiliation of the corpus starts with a conjunction)."""
     words = re.findall(r"[A-Za-z]+", s)
-    return bool(words) and not (len(words) == 1 and words[0].lower() in _FUNCTION_WORDS)
+    return (bool(words) and not (len(words) == 1 and words[0].lower() in _FUNCTION_WORDS)
+            and words[0] not in ("and", "or", "but"))
 
 
 _FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "a", "an", "mr", "ms", "mrs", "dr"}

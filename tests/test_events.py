@@ -445,3 +445,11 @@ def test_topic_debris_is_left_out():
                span(text, "TOPIC", "international and"), span(text, "TOPIC", "the war in Ukraine")]
     (ev,) = assemble(text, None, [c])
     assert [t["text"] for t in ev["topics"]] == ["trade", "the war in Ukraine"]
+
+
+def test_a_title_from_across_a_coordination_is_debris():
+    text = "Qin Gang met Nicholas Burns, who studied law and a veteran diplomat of his era."
+    c = met_candidate(text, 0, "Qin Gang", "Nicholas Burns")
+    c.args += [span(text, "TITLE", "and a veteran diplomat")]
+    (ev,) = assemble(text, None, [c])
+    assert [p["title"] for p in ev["participants"]] == [None, None]
