@@ -163,8 +163,9 @@ def predict(
     merge: Annotated[bool, typer.Option("--merge", help="Group reports of the same meeting across articles.")]
     = False,
     skip_invalid: Annotated[bool, typer.Option(
-        "--skip-invalid", help="Leave out empty, non-UTF-8 or badly dated inputs (each is reported) "
-                               "instead of stopping before any work.")] = False,
+        "--skip-invalid", help="Leave out invalid inputs (empty, not UTF-8, a date that is no calendar day, "
+                               "a broken JSONL line, an id met before), each reported, instead of stopping "
+                               "before any work.")] = False,
 ) -> None:
     """Extract meeting events from articles; one JSON object per document (or per meeting with --merge)."""
     from .runs import predict_files

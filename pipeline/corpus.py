@@ -21,9 +21,11 @@ def load(annotations: Path) -> list[Document]:
     docs = []
     for path in sorted(annotations.glob("*.json")):
         try:
-            docs.append(load_document(path))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:  # JSON, fields, encoding
+            doc = load_document(path)
+            doc.date  # noqa: B018 -- raises DateError on a date line that is no calendar day
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:  # JSON, fields, encoding, date
             raise CorpusError(f"{path} is not a valid annotation file ({exc}); run `validate`") from exc
+        docs.append(doc)
     if not docs:
         raise CorpusError(f"no annotation files (*.json) in {annotations}")
     return docs

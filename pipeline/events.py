@@ -71,9 +71,11 @@ _NO_TOPIC_END = _FUNCTION_WORDS | {"or", "with", "but", "as", "by", "from"}
 
 
 def _plausible_topic(s: str) -> bool:
-    """Tagging debris is no topic: "a", or a phrase cut after its conjunction ("international and")."""
-    words = re.findall(r"[^\W\d_]+", s)
-    return (any(len(w) >= 3 and w.lower() not in _FUNCTION_WORDS for w in words)
+    """Tagging debris is no topic: "a", or a phrase cut after its conjunction ("international and").
+    Short words count when they are acronyms or hold a digit ("AI", "the EU", "5G")."""
+    words = re.findall(r"\w+", s)
+    return (any((len(w) >= 3 and w.lower() not in _FUNCTION_WORDS) or (len(w) >= 2 and w.isupper())
+                or any(ch.isdigit() for ch in w) for w in words)
             and words[-1].lower() not in _NO_TOPIC_END)
 
 

@@ -20,7 +20,7 @@ from .schema import document_date
 class Article:
     id: str
     text: str
-    date: str | None = None  # overrides the text's own date line when given
+    date: str | None = None  # used when the text has no date line of its own
 
 
 def word_probs(enc: Encoded, windows: list[Window], ranges: list[tuple[int, int]] | None,

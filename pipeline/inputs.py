@@ -38,29 +38,31 @@ def _decode(data: bytes, where: str) -> str:
         raise InputError(f"{where} is not UTF-8 text (byte {exc.start})") from exc
 
 
-def _jsonl(path: Path) -> Iterator[Article | InputError]:
+def _jsonl(path: Path) -> Iterator[tuple[str, Article | InputError]]:
     # Lines end at "\n" only: JSON strings may hold U+2028 and other characters str.splitlines breaks on.
     for n, line in enumerate(_decode(path.read_bytes(), str(path)).split("\n"), 1):
         if not line.strip():
             continue
+        where = f"{path}:{n}"
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(f"{path}:{n}: not JSON ({exc.msg})")
+            yield where, InputError(f"{where}: not JSON ({exc.msg})")
             continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            yield InputError(f"{path}:{n}: expected an object with a string 'text'")
+            yield where, InputError(f"{where}: expected an object with a string 'text'")
             continue
-        date = row.get("date")
+        date = row.get("date") or None  # "" is no date, as null is
         if date is not None and not iso_day(date):
-            yield InputError(f"{path}:{n}: date {date!r} is not a YYYY-MM-DD calendar day")
+            yield where, InputError(f"{where}: date {date!r} is not a YYYY-MM-DD calendar day")
             continue
-        yield Article(str(row.get("id", f"{path.stem}:{n}")), row["text"], date)
+        yield where, Article(str(row.get("id", f"{path.stem}:{n}")), row["text"], date)
 
 
 def expand(inputs: list[str]) -> list[Path | Stdin]:
     """Input sources in reading order; checks that every path exists before any work starts.
-    A directory contributes its .txt and .jsonl files (not its subdirectories)."""
+    A directory contributes its .txt files (not its subdirectories, nor .jsonl files, which may be
+    earlier output)."""
     out: list[Path | Stdin] = []
     for raw in inputs:
         if raw == "-":
@@ -68,9 +70,9 @@ def expand(inputs: list[str]) -> list[Path | Stdin]:
             continue
         p = Path(raw)
         if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() == ".txt")
             if not files:
-                raise InputError(f"{p} holds no .txt or .jsonl files")
+                raise InputError(f"{p} holds no .txt files")
             out += files
         elif p.is_file():
             if p.suffix.lower() not in SUFFIXES:
@@ -81,13 +83,17 @@ def expand(inputs: list[str]) -> list[Path | Stdin]:
     return out
 
 
-def _items(source: Path | Stdin) -> Iterator[Article | InputError]:
+def _items(source: Path | Stdin) -> Iterator[tuple[str, Article | InputError]]:
+    """(where it comes from, the article or what is wrong with it)."""
     if isinstance(source, Stdin):
-        yield Article("stdin", source.text)
+        yield "standard input", Article("stdin", source.text)
     elif source.suffix.lower() == ".jsonl":
         yield from _jsonl(source)
     else:
-        yield Article(source.stem, _decode(source.read_bytes(), str(source)))
+        try:
+            yield str(source), Article(source.stem, _decode(source.read_bytes(), str(source)))
+        except InputError as exc:
+            yield str(source), exc
 
 
 def read_articles(sources: list[Path | Stdin], date: str | None = None,
@@ -97,12 +103,8 @@ def read_articles(sources: list[Path | Stdin], date: str | None = None,
     `skipped` list is given, is reported there and left out."""
     seen: set[str] = set()
     for source in sources:
-        try:
-            items = list(_items(source))
-        except InputError as exc:
-            items = [exc]
-        for art in items:
-            problem = art if isinstance(art, InputError) else _problem(art, seen)
+        for where, art in _items(source):
+            problem = art if isinstance(art, InputError) else _problem(art, where, seen)
             if problem is not None:
                 if skipped is None:
                     raise problem
@@ -114,15 +116,15 @@ def read_articles(sources: list[Path | Stdin], date: str | None = None,
             yield art
 
 
-def _problem(art: Article, seen: set[str]) -> InputError | None:
+def _problem(art: Article, where: str, seen: set[str]) -> InputError | None:
     if not art.text.strip():
-        return InputError(f"{art.id}: empty document")
-    if art.id in seen:  # merged records name their sources by id
-        return InputError(f"{art.id}: a second document with this id")
+        return InputError(f"{where}: empty document")
+    if art.id in seen:  # records, and merged records' sources, name documents by id
+        return InputError(f"{where}: document id {art.id!r} was already read")
     try:
         document_date(art.text)
     except DateError as exc:
-        return InputError(f"{art.id}: {exc}")
+        return InputError(f"{where}: {exc}")
     return None
 
 

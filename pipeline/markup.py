@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .schema import STATUSES, Document, Entity, Event, Span, document_date
+from .schema import STATUSES, DateError, Document, Entity, Event, Span, document_date
 
 _TAG = re.compile(r"\[([^\[\]|]+)\|([A-Z]+):([^\]\s]+)\]")
 _KINDS = {
@@ -85,7 +85,11 @@ def parse_markup(source: str, seed_text: str | None = None) -> Document:
         shift = seed_text.index(core) - text.index(core)
         text = seed_text
     elif header.get("date"):
-        if document_date(text):
+        try:
+            has_line = document_date(text) is not None
+        except DateError:
+            has_line = True
+        if has_line:
             raise MarkupError("header has 'date:' and the body already starts with a date line")
         prefix = f" date {header['date']} \n\n"
         shift = len(prefix)

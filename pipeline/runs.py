@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -80,7 +82,10 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
     if output is not None:
         _check_output(Path(output), sources)
     extractor = Extractor.load(model_dir)
-    records = tqdm(extractor.predict(read_articles(sources, date, []), min_confidence=min_confidence),
+    # The problems found above are skipped again; one that appears only now (a file changed
+    # meanwhile) is an error.
+    articles = read_articles(sources, date, [] if skip_invalid else None)
+    records = tqdm(extractor.predict(articles, min_confidence=min_confidence),
                    desc="predict", unit="doc", total=n, disable=n < 2, file=sys.stderr)
     if merge:
         records = merge_reports(list(records))
@@ -92,18 +97,34 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
             written += 1
         return written, problems
     output = Path(output)
-    tmp = output.with_name(f".{output.name}.tmp")
+    # Streamed to a temporary file of its own beside the output (thousands of records never sit in
+    # memory; a concurrent run writes its own), renamed over the output once complete.
+    tmp = _temporary(output)
     try:
-        with tmp.open("w", encoding="utf-8") as f:  # streamed: thousands of records never sit in memory
+        with tmp.open("w", encoding="utf-8") as f:
             for line in lines:
-                f.write(line)
+                try:
+                    f.write(line)
+                except OSError as exc:
+                    raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
                 written += 1
-        tmp.replace(output)
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        try:
+            tmp.replace(output)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
     return written, problems
+
+
+def _temporary(output: Path) -> Path:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    return Path(name)
 
 
 def _check_output(output: Path, sources: list) -> None:
@@ -113,13 +134,7 @@ def _check_output(output: Path, sources: list) -> None:
     inputs = {p.resolve() for p in sources if isinstance(p, Path)}
     if output.resolve() in inputs:
         raise InputError(f"--output {output} is one of the inputs; it would be overwritten")
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp.touch()
-        tmp.unlink()
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    _temporary(output).unlink()
 
 
 def _split_order(name: str) -> tuple[bool, str]:

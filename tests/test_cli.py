@@ -155,7 +155,7 @@ def test_predict_reports_invalid_inputs_before_loading_a_model(tmp_path):
     (tmp_path / "c.txt").write_text(" date 2023-02-30\nQin met Burns.")
     result = runner.invoke(app, ["predict", str(tmp_path), "--model", str(tmp_path / "no-model")])
     assert result.exit_code == 1
-    assert "b: empty document (and 1 more); nothing was predicted (--skip-invalid" in result.output
+    assert "b.txt: empty document (and 1 more); nothing was predicted (--skip-invalid" in result.output
 
 
 def test_predict_never_writes_over_an_input(tmp_path):
@@ -167,3 +167,17 @@ def test_predict_never_writes_over_an_input(tmp_path):
     result = runner.invoke(app, ["predict", str(article), "--output", str(tmp_path), "--model", str(tmp_path)])
     assert result.exit_code == 1 and "is a directory" in result.output
     assert article.read_text() == "Qin met Burns."
+
+
+def test_a_date_line_that_is_no_day_is_a_one_line_error_everywhere(tmp_path):
+    ann = tmp_path / "ann"
+    ann.mkdir()
+    _annotation(ann, text=" date 2023-02-30\nQin met Burns.")
+    result = runner.invoke(app, ["stats", "--annotations", str(ann)])
+    assert result.exit_code == 1 and "is not a calendar day" in result.output and "Traceback" not in result.output
+    src = tmp_path / "m.txt"
+    src.write_text("id: m2\ndate: 2023-05-08\n---\n date 2023-02-30\n"
+                   "[A|P:a] [met|T:e1] [B|P:b].\n---\ne1 occurred a,b\n")
+    result = runner.invoke(app, ["import-markup", str(src), "--out", str(tmp_path / "out"),
+                                 "--seeds", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "already starts with a date line" in result.output

@@ -155,9 +155,10 @@ def test_cli_predict_skips_invalid_inputs_only_when_asked(trained, root, tmp_pat
     out = tmp_path / "out" / "events.jsonl"
     args = ["predict", str(inputs), "--model", str(work / "models/tiny"), "--output", str(out)]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code == 1 and "zz_empty: empty document" in result.output and not out.exists()
+    assert result.exit_code == 1 and "zz_empty.txt: empty document" in result.output and not out.exists()
     result = CliRunner().invoke(app, args + ["--skip-invalid"])
     assert result.exit_code == 0, result.output
-    assert "skipped: zz_empty: empty document" in result.output and "1 input(s) skipped" in result.output
+    assert f"skipped: {inputs / 'zz_empty.txt'}: empty document" in result.output
+    assert "1 input(s) skipped" in result.output
     assert [json.loads(line)["doc_id"] for line in out.read_text().splitlines()] == SEEDS[:2]
     assert sorted(p.name for p in out.parent.iterdir()) == ["events.jsonl"]  # no temporary file left

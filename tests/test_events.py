@@ -453,3 +453,11 @@ def test_a_title_from_across_a_coordination_is_debris():
     c.args += [span(text, "TITLE", "and a veteran diplomat")]
     (ev,) = assemble(text, None, [c])
     assert [p["title"] for p in ev["participants"]] == [None, None]
+
+
+def test_short_topics_that_are_acronyms_or_hold_a_digit_stay():
+    text = "Qin met Burns to discuss AI, 5G and the EU."
+    c = met_candidate(text, 0, "Qin", "Burns")
+    c.args += [span(text, "TOPIC", "AI"), span(text, "TOPIC", "5G"), span(text, "TOPIC", "the EU")]
+    (ev,) = assemble(text, None, [c])
+    assert [t["text"] for t in ev["topics"]] == ["AI", "5G", "the EU"]

@@ -51,3 +51,20 @@ def test_decoding_a_window_slice_equals_decoding_the_whole_document(tokenizer):
     expected = decode(enc, full, keep)
     assert expected  # the random tags make spans
     assert decode(enc, full[words.start : words.stop], keep, words.start) == expected
+
+
+def test_word_probabilities_of_a_window_slice_are_those_of_the_whole_document(tokenizer):
+    import numpy as np
+
+    from pipeline.extract import word_probs
+
+    enc = encode(TEXT * 3, tokenizer)
+    trigger = enc.token_range(TEXT.index("met"), TEXT.index("met") + 3)
+    window = argument_window(enc, tokenizer, trigger, 32)
+    probs = np.random.default_rng(1).random((len(window.input_ids), len(LABELS))).astype(np.float32)
+    words = window_words(window)
+    full = word_probs(enc, [window], None, [probs])
+    assert np.array_equal(word_probs(enc, [window], None, [probs], words), full[words.start : words.stop])
+    outside = np.ones(len(enc.words), dtype=bool)
+    outside[words.start : words.stop] = False
+    assert (full[outside, 0] == 1.0).all() and (full[outside, 1:] == 0.0).all()

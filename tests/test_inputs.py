@@ -36,30 +36,37 @@ def test_jsonl_date_must_be_a_calendar_day(tmp_path, date):
 
 def test_date_line_that_is_no_day_is_an_input_error(tmp_path):
     path = _write(tmp_path / "a.txt", b" date 2023-02-30\nQin met Burns.")
-    with pytest.raises(InputError, match="a: date line '2023-02-30' is not a calendar day"):
+    with pytest.raises(InputError, match="a.txt: date line '2023-02-30' is not a calendar day"):
         list(read_articles(expand([str(path)])))
 
 
-def test_directory_takes_txt_and_jsonl_of_any_case(tmp_path):
+def test_directory_takes_txt_of_any_case_and_not_earlier_output(tmp_path):
     _write(tmp_path / "a.TXT", b"Qin met Burns.")
-    _write(tmp_path / "b.jsonl", json.dumps({"id": "b", "text": "Lula met Xi."}).encode())
+    _write(tmp_path / "b.txt", b"Lula met Xi.")
+    _write(tmp_path / "events.jsonl", json.dumps({"doc_id": "a", "events": []}).encode())
     _write(tmp_path / "notes.md", b"not an article")
     assert [a.id for a in read_articles(expand([str(tmp_path)]))] == ["a", "b"]
+
+
+def test_empty_jsonl_date_is_no_date(tmp_path):
+    path = _write(tmp_path / "x.jsonl", json.dumps({"id": "x", "text": "Qin met Burns.", "date": ""}).encode())
+    (art,) = read_articles(expand([str(path)]), "2023-05-08")
+    assert art.date == "2023-05-08"
 
 
 def test_problems_are_all_found_and_skipped_only_when_asked(tmp_path):
     _write(tmp_path / "a.txt", b"Qin met Burns.")
     _write(tmp_path / "b.txt", b"  \n")
     _write(tmp_path / "c.txt", b"\xff\xfe")
-    _write(tmp_path / "d.jsonl",
-           b'{"id": "a", "text": "Same id as a.txt."}\n{broken\n{"id": "e", "text": "Lula met Xi."}\n')
-    sources = expand([str(tmp_path)])
+    d = _write(tmp_path / "d.jsonl",
+               b'{"id": "a", "text": "Same id as a.txt."}\n{broken\n{"id": "e", "text": "Lula met Xi."}\n')
+    sources = expand([str(tmp_path), str(d)])
     n, problems = check_articles(sources)
     assert n == 2  # a and e
-    assert problems == ["b: empty document", f"{tmp_path}/c.txt is not UTF-8 text (byte 0)",
-                        "a: a second document with this id",
-                        f"{tmp_path}/d.jsonl:2: not JSON (Expecting property name enclosed in double quotes)"]
-    with pytest.raises(InputError, match="b: empty document"):
+    assert problems == [f"{tmp_path}/b.txt: empty document", f"{tmp_path}/c.txt is not UTF-8 text (byte 0)",
+                        f"{d}:1: document id 'a' was already read",
+                        f"{d}:2: not JSON (Expecting property name enclosed in double quotes)"]
+    with pytest.raises(InputError, match="b.txt: empty document"):
         list(read_articles(sources))
     skipped: list[str] = []
     assert [a.id for a in read_articles(sources, None, skipped)] == ["a", "e"]
