@@ -59,8 +59,8 @@ def _mention(doc: Entities, s: PredSpan) -> dict:
 
 
 def _plausible_modifier(s: str) -> bool:
-    """Not debris: a lone function word, or a phrase from across a coordination ("and a veteran
-    diplomat"; no annotated title or affiliation of the corpus starts with a conjunction)."""
+    """False for debris: a lone function word, or a phrase from across a coordination ("and a
+    veteran diplomat"; no annotated title or affiliation of the corpus starts with a conjunction)."""
     words = re.findall(r"[A-Za-z]+", s)
     return (bool(words) and not (len(words) == 1 and words[0].lower() in _FUNCTION_WORDS)
             and words[0] not in ("and", "or", "but"))
@@ -127,7 +127,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         participants[id(c)] = _local(doc, c, participants[id(c)], bounds)
     doc.add_repeats()
     dates = _dates(doc, document_date, candidates)
-    groups = _group(doc, candidates, participants, dates)
+    groups = _group(doc, candidates, participants, dates, bounds)
     events = [_event(doc, g, participants, dates, bounds) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
 
@@ -164,7 +164,8 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
 MIN_PLACE_SCORE = 0.9
 
 
-def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict) -> list[list[Candidate]]:
+def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict,
+           bounds: list[tuple[int, int]]) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
     of a one-party mention's party), compatible dates and places. Mentions that name no party are
     dropped."""
@@ -175,7 +176,6 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         spans = [a for a in c.args if a.label == "DATE"]
         return dates[(spans[0].start, spans[0].end, c.trigger.label)]["value"] if spans else None
 
-    bounds = sentence_bounds(doc.text)
     # Places tagged for one trigger mention are one meeting's place named at two scales
     # ("Mar-a-Lago" and "Florida", "Diaoyutai State Guesthouse" and "Beijing").
     together = {frozenset((doc.surface(a).lower(), doc.surface(b).lower())) for c in candidates

@@ -82,9 +82,10 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
     if output is not None:
         _check_output(Path(output), sources)
     extractor = Extractor.load(model_dir)
-    # The problems found above are skipped again; one that appears only now (a file changed
-    # meanwhile) is an error.
-    articles = read_articles(sources, date, [] if skip_invalid else None)
+    # Without --skip-invalid an input that turns invalid only now (changed meanwhile) is an error;
+    # with it, such an input is reported with the others.
+    late: list[str] | None = [] if skip_invalid else None
+    articles = read_articles(sources, date, late)
     records = tqdm(extractor.predict(articles, min_confidence=min_confidence),
                    desc="predict", unit="doc", total=n, disable=n < 2, file=sys.stderr)
     if merge:
@@ -95,7 +96,7 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
         for line in lines:
             sys.stdout.write(line)
             written += 1
-        return written, problems
+        return written, _merged(problems, late)
     output = Path(output)
     # Streamed to a temporary file of its own beside the output (thousands of records never sit in
     # memory; a concurrent run writes its own), renamed over the output once complete.
@@ -114,7 +115,11 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
             raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
-    return written, problems
+    return written, _merged(problems, late)
+
+
+def _merged(problems: list[str], late: list[str] | None) -> list[str]:
+    return problems + [p for p in late or [] if p not in problems]
 
 
 def _temporary(output: Path) -> Path:
