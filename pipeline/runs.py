@@ -107,15 +107,19 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
                 try:
                     f.write(line)
                 except OSError as exc:
-                    raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+                    raise _cannot_write(output, exc) from exc
                 written += 1
         try:
             tmp.replace(output)
         except OSError as exc:
-            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+            raise _cannot_write(output, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return written, _merged(problems, late)
+
+
+def _cannot_write(output: Path, exc: OSError) -> InputError:
+    return InputError(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _merged(problems: list[str], late: list[str] | None) -> list[str]:
@@ -127,7 +131,7 @@ def _temporary(output: Path) -> Path:
         output.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        raise _cannot_write(output, exc) from exc
     os.close(fd)
     return Path(name)
 
