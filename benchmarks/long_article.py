@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from pipeline.extract import Article, Extractor
-from pipeline.schema import load_corpus
+from pipeline.corpus import load as load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

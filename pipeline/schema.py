@@ -130,11 +130,6 @@ def load_document(path: Path) -> Document:
     return Document.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def load_corpus(directory: Path) -> list[Document]:
-    """All annotation files of a directory, sorted by document id."""
-    return [load_document(p) for p in sorted(Path(directory).glob("*.json"))]
-
-
 def write_atomic(path: Path, content: str) -> None:
     """Write a file so that readers never see a half-written one."""
     path = Path(path)
