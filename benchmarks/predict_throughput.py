@@ -10,8 +10,8 @@ import argparse
 import time
 from pathlib import Path
 
-from pipeline.extract import Article, Extractor
 from pipeline.corpus import load as load_corpus
+from pipeline.extract import Article, Extractor
 
 ROOT = Path(__file__).resolve().parent.parent
 
