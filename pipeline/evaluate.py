@@ -153,27 +153,29 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
     return m, {"event": conf_event, "participant": conf_part}
 
 
-def tag_sequences(extractor: Extractor, docs: list[Document]) -> tuple[list[list[str]], list[list[str]]]:
+def tag_sequences(extractor: Extractor, docs: list[Document],
+                  progress: bool = False) -> tuple[list[list[str]], list[list[str]]]:
     """Gold and predicted IOB2 word tags: one trigger sequence per document and one argument
     sequence per gold trigger mention (arguments scored given the gold trigger)."""
     gold, pred = [], []
     tok = extractor.tokenizer
     encs = [encode(d.text, tok) for d in docs]
-    for d, enc, probs in zip(docs, encs, extractor.trigger_probs(encs)):
+    tagged = zip(docs, encs, extractor.trigger_probs(encs))
+    for d, enc, probs in tqdm(tagged, total=len(docs), desc="spans", disable=not progress, leave=False):
         gold.append(trigger_tags(d, enc))
         pred.append([LABELS[i] for i in probs.argmax(axis=1)])
-        for k, ev in enumerate(d.events):
-            spans = [(d.span(s).start, d.span(s).end) for s in ev.triggers]
-            for sid, (first, p) in zip(ev.triggers, extractor.argument_probs(enc, spans)):
-                gold.append(argument_tags(d, enc, k, sid))
-                tags = ["O"] * len(enc.words)  # words outside the window are untagged
-                tags[first : first + len(p)] = [LABELS[i] for i in p.argmax(axis=1)]
-                pred.append(tags)
+        jobs = [(k, sid) for k, ev in enumerate(d.events) for sid in ev.triggers]
+        spans = [(d.span(sid).start, d.span(sid).end) for _, sid in jobs]
+        for (k, sid), (first, p) in zip(jobs, extractor.argument_probs(enc, spans)):
+            gold.append(argument_tags(d, enc, k, sid))
+            tags = ["O"] * len(enc.words)  # words outside the window are untagged
+            tags[first : first + len(p)] = [LABELS[i] for i in p.argmax(axis=1)]
+            pred.append(tags)
     return gold, pred
 
 
 def evaluate_documents(extractor: Extractor, docs: list[Document], progress: bool = True) -> Evaluation:
-    gold_tags, pred_tags = tag_sequences(extractor, docs)
+    gold_tags, pred_tags = tag_sequences(extractor, docs, progress)
     per_label = classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0)
     report = classification_report(gold_tags, pred_tags, digits=3, zero_division=0)
     micro = per_label.get("micro avg", {})
@@ -182,8 +184,11 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], progress: boo
     span_metrics.update({f"entity_f1_{label}": row["f1-score"] for label, row in per_label.items()
                          if "avg" not in label})
     candidates = []
-    for d in tqdm(docs, desc="evaluate", disable=not progress, leave=False):
-        candidates += extractor.candidates([encode(d.text, extractor.tokenizer)])
+    with tqdm(total=len(docs), desc="evaluate", disable=not progress, leave=False) as bar:
+        for i in range(0, len(docs), 16):  # a chunk fills the argument pass's batches, as in predict
+            chunk = docs[i : i + 16]
+            candidates += extractor.candidates([encode(d.text, extractor.tokenizer) for d in chunk])
+            bar.update(len(chunk))
     ev = score(docs, candidates, extractor.calibrator)
     ev.metrics.update(span_metrics)
     ev.per_label = per_label

@@ -116,23 +116,29 @@ class Extractor:
     def argument_probs(self, enc: Encoded, triggers: list[tuple[int, int]]) -> list[tuple[int, np.ndarray]]:
         """Word probabilities of the argument pass for each trigger (character spans): the first
         word its window covers, and the probabilities of the covered words."""
-        windows = [argument_window(enc, self.tokenizer, enc.token_range(s, e), self.event_window)
-                   for s, e in triggers]
+        return self._argument_probs([(enc, triggers)])[0]
+
+    def _argument_probs(self, jobs: list[tuple[Encoded, list[tuple[int, int]]]]) -> list[list[tuple[int, np.ndarray]]]:
+        # One run over the windows of all documents: a document has a dozen triggers, too few to
+        # fill a batch on a GPU.
+        windows = [[argument_window(enc, self.tokenizer, enc.token_range(s, e), self.event_window)
+                    for s, e in triggers] for enc, triggers in jobs]
+        flat = iter(self._run([w for ws in windows for w in ws]))
         out = []
-        for w, p in zip(windows, self._run(windows)):
-            words = window_words(w)
-            out.append((words.start, word_probs(enc, [w], None, [p], words)))
+        for (enc, _), ws in zip(jobs, windows):
+            probs = []
+            for w in ws:
+                words = window_words(w)
+                probs.append((words.start, word_probs(enc, [w], None, [next(flat)], words)))
+            out.append(probs)
         return out
 
     def candidates(self, encs: list[Encoded]) -> list[list[Candidate]]:
         triggers = [decode(e, p, set(STATUS_OF)) for e, p in zip(encs, self.trigger_probs(encs))]
-        out = []
-        for enc, trigs in zip(encs, triggers):
-            probs = self.argument_probs(enc, [(t.start, t.end) for t in trigs]) if trigs else []
-            out.append([Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score),
-                                  decode(enc, p, set(ARG_TYPES), first))
-                        for t, (first, p) in zip(trigs, probs)])
-        return out
+        probs = self._argument_probs([(e, [(t.start, t.end) for t in ts]) for e, ts in zip(encs, triggers)])
+        return [[Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, set(ARG_TYPES), first))
+                 for t, (first, p) in zip(trigs, doc_probs)]
+                for enc, trigs, doc_probs in zip(encs, triggers, probs)]
 
     @property
     def threshold(self) -> float:
