@@ -166,6 +166,8 @@ def predict(
         "--skip-invalid", help="Leave out invalid inputs (empty, not UTF-8, a date that is no calendar day, "
                                "a broken JSONL line, an id met before), each reported, instead of stopping "
                                "before any work.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing --output file even if it is not earlier predict output.")] = False,
 ) -> None:
     """Extract meeting events from articles; one JSON object per document (or per meeting with --merge)."""
     from .runs import predict_files
@@ -175,7 +177,7 @@ def predict(
         _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         _fail("--min-confidence must be between 0 and 1")
-    n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid)
+    n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid, force)
     for problem in skipped:
         typer.echo(f"skipped: {problem}", err=True)
     typer.echo(f"{n} record(s) written" + (f" to {output}" if output else "")

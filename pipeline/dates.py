@@ -119,6 +119,11 @@ def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | N
     phrase = _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,.")
     if _RANGE.search(phrase):  # "15 and 16 June" is no one day (dateparser reads 15 June 2016)
         return None, None
+    if not _CALENDAR.search(phrase):  # "two" (of "two weeks after", cut short) is no date
+        return None, None
+    if month := _SHIFTED_MONTH.match(phrase):  # "last November": dateparser reads no shifted month
+        phrase = month.group(2)
+        prefer = "past" if month.group(1).lower() in ("last", "past") else "future"
     if _DURATION.match(phrase) and not _RELATIVE.search(phrase) and not (lead and lead.group(1).lower() == "in"):
         # "in two days" is a time, "last week" too
         return None, None
@@ -155,6 +160,11 @@ _RUN_ON = [
     (re.compile(rf"(?<![\w]){_DAYNAME}$", re.I), re.compile(rf"^,?{_SP}(?:{_D}{_SP}(?:of{_SP})?{_M}|{_M}{_SP}{_D})")),
 ]
 _LEFT = re.compile(rf"(?<![\w]){_D}{_SP}(?:of{_SP})?$")
+# A date phrase names a number, a month, a weekday or a unit of time ("two" alone names none).
+_CALENDAR = re.compile(rf"\d|{_M}|\b{_DAYNAME}\b|\b(?:today|tonight|yesterday|tomorrow|now|ago|days?|weeks?|"
+                       r"weekends?|fortnight|months?|years?|decades?|morning|afternoon|evening|night|noon|midnight)\b",
+                       re.I)
+_SHIFTED_MONTH = re.compile(rf"^(last|past|next|coming)\s+({_M})$", re.I)
 _LEFT_MONTH = re.compile(rf"(?<![\w]){_M}{_SP}$")
 
 

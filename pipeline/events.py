@@ -271,11 +271,11 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
                                                if doc.of_mention[(m.start, m.end)] in keep] for c in group}}
     args = [a for c in group for a in c.args]
     by_label = {lab: [a for a in args if a.label == lab] for lab in ("DATE", "LOCATION", "TOPIC")}
-    date = None
+    date, date_span = None, None
     if by_label["DATE"]:
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}
-        d = _pick_date(group, primary, by_label["DATE"], resolved)
-        date = {**resolved[d], "start": d.start, "end": d.end}
+        date_span = _pick_date(group, primary, by_label["DATE"], resolved)
+        date = {**resolved[date_span], "start": date_span.start, "end": date_span.end}
     location = _pick_location(group, primary, by_label["LOCATION"], bounds)
     topics, seen = [], set()
     for t in sorted(by_label["TOPIC"], key=lambda s: s.start):
@@ -297,16 +297,13 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
                        "mentions": [_mention(doc, m) for m in _outermost(e.mentions)]})
     top = sorted(local.values(), reverse=True)[:2]
     confidence = trigger_score * (sum(top) / len(top)) if top else 0.0
-    # Evidence: the sentences joining the trigger to the nearest mention of each of its arguments.
+    # Evidence: the sentences joining the first trigger mention to the fields written: each party's
+    # mention nearest to it, the date and the place (topics may lie anywhere in the windows).
     def dist(a: PredSpan) -> int:
         return abs(a.start - primary.trigger.start)
 
-    nearest: dict[object, PredSpan] = {}
-    for a in primary.args:
-        key = doc.of_mention.get((a.start, a.end), a.label) if a.label == "PARTICIPANT" else a.label
-        if a.label in ("DATE", "LOCATION", "PARTICIPANT") and (key not in nearest or dist(a) < dist(nearest[key])):
-            nearest[key] = a
-    near = [primary.trigger] + list(nearest.values())
+    near = [primary.trigger] + [min(doc.entities[i].mentions, key=dist) for i in ids]
+    near += [s for s in (date_span, location) if s is not None]
     lo, hi = min(s.start for s in near), max(s.end for s in near)
     ev_start = max([s for s, e in bounds if s <= lo] or [lo])
     ev_end = min([e for s, e in bounds if e >= hi] or [hi])

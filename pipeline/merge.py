@@ -31,9 +31,10 @@ def _compatible(a: dict, b: dict) -> bool:
 
 
 def merge_reports(records: list[dict]) -> list[dict]:
-    """Meeting records with their `sources` (document id, event index) and the fields on which the
-    sources disagree. Two events are the same meeting when they share at least two parties, have
-    the same status and compatible dates (equal, or unknown in one of them)."""
+    """Meeting records with their `sources` (document id, index of the event in that document's
+    record, its trigger and evidence offsets) and the fields on which the sources disagree (date,
+    location). Two events are the same meeting when they share at least two parties, have the same
+    status and compatible dates (equal, or unknown in one of them)."""
     groups: list[list[tuple[str, int, dict]]] = []
     for rec in records:
         for i, ev in enumerate(rec["events"]):
@@ -62,8 +63,7 @@ def _merged(group: list[tuple[str, int, dict]]) -> dict:
                 same["name"] = p["name"]
     disagreements = {}
     for field, get in (("date", lambda e: (e.get("date") or {}).get("value")),
-                       ("location", lambda e: (e.get("location") or {}).get("text")),
-                       ("status", lambda e: e["status"])):
+                       ("location", lambda e: (e.get("location") or {}).get("text"))):
         values = sorted({v for v in map(get, events) if v is not None})
         if len(values) > 1:
             disagreements[field] = values
@@ -74,6 +74,8 @@ def _merged(group: list[tuple[str, int, dict]]) -> dict:
         "location": (best.get("location") or {}).get("text"),
         "topics": sorted({t["text"] for e in events for t in e["topics"]}),
         "confidence": max(e["confidence"] for e in events),
-        "sources": [{"doc_id": d, "event_index": i} for d, i, _ in group],
+        # Each report's trigger and evidence offsets: the proof of the meeting in that article.
+        "sources": [{"doc_id": d, "event_index": i, "trigger": e["trigger"], "evidence": e["evidence"]}
+                    for d, i, e in group],
         "disagreements": disagreements,
     }

@@ -9,17 +9,22 @@ from pathlib import Path
 import jsonschema
 
 SCHEMA_PATH = Path(__file__).with_name("output_schema.json")
+MERGED_SCHEMA_PATH = Path(__file__).with_name("merged_schema.json")
 
 
-@lru_cache(maxsize=1)
-def schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+@lru_cache(maxsize=2)
+def schema(merged: bool = False) -> dict:
+    return json.loads((MERGED_SCHEMA_PATH if merged else SCHEMA_PATH).read_text(encoding="utf-8"))
+
+
+def _schema_errors(record: dict, merged: bool) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path)) or 'record'}: {e.message}"
+            for e in jsonschema.Draft202012Validator(schema(merged)).iter_errors(record)]
 
 
 def check_record(record: dict, text: str | None = None) -> list[str]:
     """Schema errors of one output record; with the document text, also every offset's text."""
-    errors = [f"{'/'.join(map(str, e.absolute_path)) or 'record'}: {e.message}"
-              for e in jsonschema.Draft202012Validator(schema()).iter_errors(record)]
+    errors = _schema_errors(record, merged=False)
     if text is None or errors:
         return errors
 
@@ -29,6 +34,8 @@ def check_record(record: dict, text: str | None = None) -> list[str]:
 
     for i, ev in enumerate(record["events"]):
         check(ev["trigger"], f"events/{i}/trigger")
+        for m in ev["trigger_mentions"]:
+            check(m, f"events/{i}/trigger_mentions")
         for j, p in enumerate(ev["participants"]):
             for m in p["mentions"]:
                 check(m, f"events/{i}/participants/{j}")
@@ -37,4 +44,17 @@ def check_record(record: dict, text: str | None = None) -> list[str]:
                 check(ev[key], f"events/{i}/{key}")
         for t in ev["topics"]:
             check(t, f"events/{i}/topics")
+    return errors
+
+
+def check_merged(record: dict, texts: dict[str, str] | None = None) -> list[str]:
+    """Schema errors of one `predict --merge` record; with the documents' texts by id, also each
+    source's trigger offsets."""
+    errors = _schema_errors(record, merged=True)
+    if texts is None or errors:
+        return errors
+    for k, src in enumerate(record["sources"]):
+        t = src["trigger"]
+        if texts[src["doc_id"]][t["start"] : t["end"]] != t["text"]:
+            errors.append(f"sources/{k}/trigger: text {t['text']!r} is not at {t['start']}-{t['end']}")
     return errors

@@ -65,11 +65,12 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
 
 def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date: str | None,
                   min_confidence: float | None = None, merge: bool = False,
-                  skip_invalid: bool = False) -> tuple[int, list[str]]:
+                  skip_invalid: bool = False, force: bool = False) -> tuple[int, list[str]]:
     """Run the extractor over articles and write JSON Lines: the number of records and the inputs
     left out (with `skip_invalid`; otherwise an invalid input is an error before any work).
     Events below `min_confidence` are dropped; None takes the model's own cut-off (calibration.json).
-    The output file appears only when every record is written."""
+    The output file appears only when every record is written; an existing file is replaced only
+    when it is earlier output of `predict` (or with `force`)."""
     from .merge import merge_reports
 
     sources = expand(inputs)
@@ -80,7 +81,7 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
     if not n:
         raise InputError("no valid article to predict")
     if output is not None:
-        _check_output(Path(output), sources)
+        _check_output(Path(output), sources, force)
     extractor = Extractor.load(model_dir)
     # Without --skip-invalid an input that turns invalid only now (changed meanwhile) is an error;
     # with it, such an input is reported with the others.
@@ -136,14 +137,34 @@ def _temporary(output: Path) -> Path:
     return Path(name)
 
 
-def _check_output(output: Path, sources: list) -> None:
-    """Fail before the model loads if the output cannot be written or would replace an input."""
+def _check_output(output: Path, sources: list, force: bool = False) -> None:
+    """Fail before the model loads if the output cannot be written or would replace an input or a
+    file that is not earlier output (an article, an annotation file)."""
     if output.is_dir():
         raise InputError(f"--output {output} is a directory")
     inputs = {p.resolve() for p in sources if isinstance(p, Path)}
     if output.resolve() in inputs:
         raise InputError(f"--output {output} is one of the inputs; it would be overwritten")
+    if output.is_file() and not force and not _earlier_output(output):
+        raise InputError(f"--output {output} exists and is not earlier predict output; "
+                         "pass --force to replace it")
     _temporary(output).unlink()
+
+
+def _earlier_output(path: Path) -> bool:
+    """Empty, or its first line is a record `predict` writes (per document or, merged, per meeting)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            first = f.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not first.strip():
+        return path.stat().st_size == len(first.encode())
+    try:
+        rec = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(rec, dict) and ("doc_id" in rec and "events" in rec or "sources" in rec)
 
 
 def _split_order(name: str) -> tuple[bool, str]:

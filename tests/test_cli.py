@@ -169,6 +169,28 @@ def test_predict_never_writes_over_an_input(tmp_path):
     assert article.read_text() == "Qin met Burns."
 
 
+def test_predict_replaces_only_earlier_output_unless_forced(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Qin met Burns.")
+    notes = tmp_path / "notes.txt"  # an article or annotation file given by mistake
+    notes.write_text("Wang met Blinken.")
+    ann = tmp_path / "w1.json"
+    ann.write_text('{"id": "w1", "text": "x", "spans": []}')
+    model = ["--model", str(tmp_path / "no-model")]
+    for target in (notes, ann):
+        result = runner.invoke(app, ["predict", str(article), "--output", str(target), *model])
+        assert result.exit_code == 1 and "exists and is not earlier predict output" in result.output
+    assert notes.read_text() == "Wang met Blinken."
+    earlier = tmp_path / "out.jsonl"
+    for line in ('{"doc_id": "a", "document_date": null, "events": []}\n', '{"sources": [], "type": "meeting"}\n', ""):
+        earlier.write_text(line)
+        result = runner.invoke(app, ["predict", str(article), "--output", str(earlier), *model])
+        assert result.exit_code == 1 and "exists" not in result.output  # checked, then no model
+    result = runner.invoke(app, ["predict", str(article), "--output", str(notes), "--force", *model])
+    assert result.exit_code == 1 and "exists" not in result.output
+    assert notes.read_text() == "Wang met Blinken."  # nothing written without a model
+
+
 def test_a_date_line_that_is_no_day_is_a_one_line_error_everywhere(tmp_path):
     ann = tmp_path / "ann"
     ann.mkdir()

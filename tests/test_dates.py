@@ -89,3 +89,10 @@ def test_complete_date_grows_a_cut_date_span_to_its_calendar_date(text, tagged, 
     start = text.index(tagged)
     s, e = complete_date(text, start, start + len(tagged))
     assert text[s:e] == whole
+
+
+def test_a_word_that_names_no_time_is_no_date_and_shifted_months_keep_their_precision():
+    # "two" is what is left of "two weeks after" when the tagger cuts the span short.
+    assert resolve_date("two", "2023-05-08") == {"text": "two", "value": None, "precision": None}
+    assert resolve_date("last November", "2023-05-08")["precision"] == "month"
+    assert resolve_date("next March", None) == {"text": "next March", "value": None, "precision": "month"}

@@ -9,7 +9,7 @@ from pipeline import corpus
 from pipeline.config import load_config
 from pipeline.evaluate import evaluate_documents, write_evaluation
 from pipeline.extract import Article, Extractor
-from pipeline.output import check_record
+from pipeline.output import check_merged, check_record
 from pipeline.runs import rescore_cv
 from pipeline.train import train
 
@@ -105,9 +105,15 @@ def test_cli_predict_writes_one_valid_record_per_file(trained, root, tmp_path):
     assert [r["doc_id"] for r in lines] == SEEDS
     for r in lines:
         assert check_record(r, (root / "seeds" / f"{r['doc_id']}.txt").read_text(encoding="utf-8")) == []
+    merged_out = tmp_path / "merged.jsonl"
     merged = CliRunner().invoke(app, ["predict", str(work / "seeds"), "--model", str(work / "models/tiny"),
-                                      "--merge"])
+                                      "--merge", "--min-confidence", "0.0", "--output", str(merged_out)])
     assert merged.exit_code == 0, merged.output
+    texts = {s: (root / "seeds" / f"{s}.txt").read_text(encoding="utf-8") for s in SEEDS}
+    records = [json.loads(line) for line in merged_out.read_text().splitlines()]
+    assert sum(len(r["sources"]) for r in records) == sum(len(r["events"]) for r in lines)
+    for r in records:
+        assert check_merged(r, texts) == []
 
 
 def test_cli_predict_rejects_undecodable_and_empty_input(trained, tmp_path):

@@ -3,6 +3,7 @@ import pytest
 from pipeline.entities import plausible_party
 from pipeline.events import Candidate, PredSpan, assemble, sentence_bounds
 from pipeline.merge import merge_reports
+from pipeline.output import check_merged
 
 
 def span(text: str, label: str, surface: str, nth: int = 0, score: float = 0.9) -> PredSpan:
@@ -125,8 +126,16 @@ def test_merge_reports_fills_the_date_from_a_dated_report():
     qin_burns = [m for m in merged if {p["name"] for p in m["participants"]} == {"Qin Gang", "Nicholas Burns"}]
     assert len(qin_burns) == 1
     assert qin_burns[0]["date"] == "2023-05-08"
-    assert qin_burns[0]["sources"] == [{"doc_id": "a", "event_index": 0}, {"doc_id": "b", "event_index": 0}]
+    sources = qin_burns[0]["sources"]
+    assert [(x["doc_id"], x["event_index"]) for x in sources] == [("a", 0), ("b", 0)]
+    assert [x["trigger"] for x in sources] == [undated[0]["trigger"], dated[0]["trigger"]]
+    assert [x["evidence"] for x in sources] == [undated[0]["evidence"], dated[0]["evidence"]]
     assert len(merged) == 2
+    for m in merged:
+        assert check_merged(m, {"a": TEXT, "b": TEXT}) == []
+    broken = {**merged[0], "sources": [{**sources[0], "trigger": {**sources[0]["trigger"], "start": 1}}]}
+    assert check_merged(broken, {"a": TEXT})
+    assert check_merged({**merged[0], "disagreements": {"status": ["occurred", "planned"]}})
 
 
 def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
@@ -461,3 +470,16 @@ def test_short_topics_that_are_acronyms_or_hold_a_digit_stay():
     c.args += [span(text, "TOPIC", "AI"), span(text, "TOPIC", "5G"), span(text, "TOPIC", "the EU")]
     (ev,) = assemble(text, None, [c])
     assert [t["text"] for t in ev["topics"]] == ["AI", "5G", "the EU"]
+
+
+def test_evidence_covers_every_field_written_not_only_the_first_mention():
+    text = ("Abe met Modi. Markets were calm. The talks were held in Tokyo on Monday. "
+            "Trade was discussed.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    pair = [s("PARTICIPANT", "Abe", score=1.0), s("PARTICIPANT", "Modi", score=1.0)]
+    c1 = Candidate(s("occurred", "met", score=1.0), pair)
+    c2 = Candidate(s("occurred", "talks", score=1.0), [*pair, s("LOCATION", "Tokyo"), s("DATE", "on Monday")])
+    (event,) = assemble(text, "2024-03-05", [c1, c2])
+    assert event["location"]["text"] == "Tokyo" and event["date"]["text"] == "on Monday"
+    ev = event["evidence"]
+    assert text[ev["start"] : ev["end"]] == "Abe met Modi. Markets were calm. The talks were held in Tokyo on Monday."
