@@ -56,24 +56,26 @@ def import_markup(
     = ROOT / "seeds",
     force: Annotated[bool, typer.Option("--force", help="Replace existing annotation files.")] = False,
 ) -> None:
-    """Convert hand-written inline markup into standoff annotation files."""
-    from .markup import MarkupError, convert_file
+    """Convert hand-written inline markup into standoff annotation files. Every file is converted
+    and checked before any is written: a batch is imported whole or not at all."""
+    from .markup import convert_files
     from .schema import save_document
-    from .validate import check_document
 
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} is not a directory")
     for f in files:
+        if f.is_dir():  # markup files have no suffix of their own: the shell's glob picks them
+            _fail(f"{f} is a directory; name its markup files, e.g. {f}/*.txt")
         if not f.is_file():
             _fail(f"no such file: {f}")
-        try:
-            doc = convert_file(f, seeds if seeds.is_dir() else None)
-        except (MarkupError, UnicodeDecodeError) as exc:
-            _fail(f"{f}: {exc}")
-        errors = check_document(doc, seeds if seeds.is_dir() else None)
-        if errors:
-            _fail(f"{f}: " + "; ".join(errors))
-        target = out / f"{doc.id}.json"
-        if target.exists() and not force:
-            _fail(f"{target} exists; pass --force to replace it")
+    done, errors = convert_files(files, out, seeds if seeds.is_dir() else None, force)
+    if len(files) == 1 and errors:
+        _fail(errors[0])
+    for e in errors:
+        typer.echo(f"error: {e}", err=True)
+    if errors:
+        _fail(f"{len(errors)} of {len(files)} file(s) have errors; nothing was written")
+    for f, doc, target in done:
         save_document(doc, target)
         typer.echo(f"{f} -> {target} ({len(doc.spans)} spans, {len(doc.events)} events)")
 

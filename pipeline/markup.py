@@ -4,23 +4,33 @@ Counting character offsets by hand is error-prone, so annotators write the artic
 place and let this module compute the offsets. The format (see annotations/README.md):
 
     id: 012_example
-    date: 2019-06-27            # optional: prepends the " date YYYY-MM-DD" line to the text
+    date: 2019-06-27            # optional: the article date (see _place for seeds)
     style: wire                 # optional metadata
     ---
     [Shinzo Abe|P:abe] [met|T:e1] [Narendra Modi|P:modi] [in Osaka|L:e1] ...
     ---
     e1 occurred abe,modi
     entity abe Shinzo Abe       # optional: the entity's most complete name
+
+The header ends at the first '---' line and the event list starts after the last one, so an
+article may itself hold a '---' line. Every error names the line (and column) in the markup file.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import STATUSES, DateError, Document, Entity, Event, Span, document_date
+from .schema import STATUSES, DateError, Document, Entity, Event, Span, document_date, iso_day
+from .validate import check_document
 
 _TAG = re.compile(r"\[([^\[\]|]+)\|([A-Z]+):([^\]\s]+)\]")
+# What is left of a tag that _TAG did not take: an opening '[...|' or a closing '|...]'.
+_BROKEN = re.compile(r"\[[^\]]*\||\|[^\[\]|\n]*\]")
+_SEPARATOR = re.compile(r"^---[ \t]*$\n?", re.M)
+_HEADER_KEY = re.compile(r"[A-Za-z_][\w-]*")
 _KINDS = {
     "T": "TRIGGER",
     "P": "PARTICIPANT",
@@ -30,27 +40,165 @@ _KINDS = {
     "L": "LOCATION",
     "TO": "TOPIC",
 }
+_ENTITY_KINDS = ("P", "TI", "AF")
 
 
 class MarkupError(ValueError):
     pass
 
 
-def _split(source: str) -> tuple[dict[str, str], str, list[str]]:
-    parts = re.split(r"^---[ \t]*$\n?", source, maxsplit=2, flags=re.M)
-    if len(parts) != 3:
-        raise MarkupError("expected a header, a body and an event list separated by lines '---'")
-    header = {}
-    for line in parts[0].splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            key, _, value = line.partition(":")
-            header[key.strip()] = value.strip()
-    footer = [ln.split("#", 1)[0].strip() for ln in parts[2].splitlines()]
-    body = parts[1]
+@dataclass
+class _Tag:
+    kind: str
+    surface: str
+    arg: str
+    out: int  # offset of the surface in the tagged text
+    start: int  # offsets of '[' and after ']' in the body
+    end: int
+
+
+class _Body:
+    """The article part of a markup file and its tags: maps text offsets back to file lines."""
+
+    def __init__(self, body: str, first_line: int) -> None:
+        self.body, self.first_line = body, first_line
+        self.tags: list[_Tag] = []
+        parts: list[str] = []
+        pos = out = 0
+        for m in _TAG.finditer(body):
+            parts.append(body[pos : m.start()])
+            out += m.start() - pos
+            self.tags.append(_Tag(m.group(2), m.group(1), m.group(3), out, m.start(), m.end()))
+            parts.append(m.group(1))
+            out += len(m.group(1))
+            pos = m.end()
+        parts.append(body[pos:])
+        self.text = "".join(parts)
+        self._outs = [t.out for t in self.tags]
+
+    def where(self, pos: int) -> str:
+        """'line L, col C' of a body offset, counted in the whole file."""
+        line, line_start = self.first_line + self.body.count("\n", 0, pos), self.body.rfind("\n", 0, pos) + 1
+        return f"line {line}, col {pos - line_start + 1}"
+
+    def body_pos(self, text_pos: int) -> int:
+        i = bisect.bisect_right(self._outs, text_pos) - 1
+        if i < 0:
+            return text_pos
+        t = self.tags[i]
+        if text_pos < t.out + len(t.surface):
+            return t.start + 1 + text_pos - t.out
+        return t.end + text_pos - t.out - len(t.surface)
+
+    def error(self, tag: _Tag, message: str) -> MarkupError:
+        return MarkupError(f"{self.where(tag.start)}: {self.body[tag.start:tag.end]}: {message}")
+
+    def check_tags(self) -> None:
+        for m in _BROKEN.finditer(self.text):
+            pos = self.body_pos(m.start())
+            raise MarkupError(f"{self.where(pos)}: {_diagnose(self.body, pos)}")
+        for t in self.tags:
+            if t.kind not in _KINDS:
+                raise self.error(t, f"unknown kind {t.kind!r} (one of {', '.join(_KINDS)})")
+            if t.surface != t.surface.strip():  # GUIDELINES: a span is the shortest text
+                raise self.error(t, "the tagged text starts or ends with whitespace; leave it outside the tag")
+            ids, _, value = t.arg.partition("=")
+            if t.kind in ("T", *_ENTITY_KINDS) and (value or "," in ids):
+                raise self.error(t, f"{t.kind} takes a single id")
+            if "" in ids.split(","):
+                raise self.error(t, "empty id")
+            if t.kind == "D" and value not in ("", "?") and not iso_day(value):
+                raise self.error(t, f"date value {value!r} is not a YYYY-MM-DD calendar day")
+
+
+def _diagnose(body: str, pos: int) -> str:
+    """Why the tag text at `pos` (a '[' or a stray '|') is not a tag, quoting it."""
+    line_end = body.find("\n", pos)
+    line = body[pos : line_end if line_end >= 0 else len(body)]
+    if body[pos] == "|":
+        before = body[body.rfind("\n", 0, pos) + 1 : pos][-30:]
+        before = before[before.rfind("]") + 1 :]  # from the end of the tag before, if any
+        return f"{before + line[: line.find(']') + 1]!r}: a tag's '|KIND:ARG]' without its opening '['"
+    close, reopen = line.find("]"), line.find("[", 1)
+    if close < 0 or 0 <= reopen < close:
+        return f"{line[:60]!r}: tag has no closing ']' (tags cannot nest)"
+    tag = line[: close + 1]
+    kind, colon, arg = tag[1:-1].partition("|")[2].partition(":")
+    if not colon:
+        problem = "expected KIND:ARG after '|'"
+    elif kind not in _KINDS:
+        problem = f"unknown kind {kind!r} (one of {', '.join(_KINDS)})"
+    elif not arg or arg != arg.strip() or " " in arg:
+        problem = "ARG is empty or holds a space"
+    else:
+        problem = "expected [text|KIND:ARG]"
+    return f"{tag!r}: {problem}"
+
+
+def _split(source: str) -> tuple[dict[str, tuple[str, int]], _Body, list[tuple[str, int]]]:
+    """Header {key: (value, line)}, body, and the event list's non-empty lines with their numbers."""
+    seps = list(_SEPARATOR.finditer(source))
+    if len(seps) < 2:
+        raise MarkupError("expected a header, the article and an event list, separated by lines '---'")
+    first, last = seps[0], seps[-1]
+    header: dict[str, tuple[str, int]] = {}
+    for n, raw in enumerate(source[: first.start()].split("\n"), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        key, colon, value = (x.strip() for x in line.partition(":"))
+        if not colon or not _HEADER_KEY.fullmatch(key):
+            raise MarkupError(f"line {n}: header line {line!r} is not 'key: value'")
+        if key in header:
+            raise MarkupError(f"line {n}: header {key!r} given twice")
+        header[key] = (value, n)
+    body = source[first.end() : last.start()]
     if body.endswith("\n"):
         body = body[:-1]  # the newline before the closing '---' is not part of the text
-    return header, body, [ln for ln in footer if ln]
+    footer_line = source.count("\n", 0, last.end()) + 1
+    footer = [(ln.split("#", 1)[0].strip(), n) for n, ln in enumerate(source[last.end() :].split("\n"), footer_line)]
+    return header, _Body(body, source.count("\n", 0, first.end()) + 1), [(ln, n) for ln, n in footer if ln]
+
+
+def _place(body: _Body, date: tuple[str, int] | None, seed_text: str | None) -> tuple[str, int]:
+    """The document text and the shift from tagged-text offsets to it. The `date:` header stands
+    for the ' date YYYY-MM-DD' first line; a seed keeps its own date line byte for byte, so there
+    the header must name the seed's date and the body leaves the line out."""
+    text = body.text
+    try:
+        has_line = document_date(text) is not None
+    except DateError:
+        has_line = True
+    if date and has_line:
+        raise MarkupError(f"line {date[1]}: header has 'date:' and the body already starts with a date line")
+    if seed_text is None:
+        prefix = f" date {date[0]} \n\n" if date else ""
+        return prefix + text, len(prefix)
+    try:
+        seed_date = document_date(seed_text)
+    except DateError as exc:
+        raise MarkupError(f"seed text: {exc}") from None
+    base = 0
+    if date and seed_date is None:
+        raise MarkupError(f"line {date[1]}: the seed has no date line: drop the 'date:' header")
+    if date and date[0] != seed_date:
+        raise MarkupError(f"line {date[1]}: header 'date: {date[0]}' differs from the seed's date line ({seed_date})")
+    if date:
+        base = seed_text.index(seed_date) + len(seed_date)
+    elif seed_date and not has_line:
+        raise MarkupError(f"the seed starts with the date line ' date {seed_date}': add 'date: {seed_date}' "
+                          "to the header or copy the line into the body")
+    target = seed_text[base:]
+    core, want = text.strip(), target.strip()  # whitespace around the seed text is not the annotator's
+    lead, want_lead = len(text) - len(text.lstrip()), base + len(target) - len(target.lstrip())
+    if core != want:
+        i = next((k for k, (a, b) in enumerate(zip(core, want)) if a != b), min(len(core), len(want)))
+        seed_pos = want_lead + i
+        seed_line, seed_col = seed_text.count("\n", 0, seed_pos) + 1, seed_pos - seed_text.rfind("\n", 0, seed_pos)
+        raise MarkupError(f"{body.where(body.body_pos(lead + i))}: the text differs from the seed (seed line "
+                          f"{seed_line}, col {seed_col}): markup has "
+                          f"{core[max(0, i - 20) : i + 20]!r}, the seed has {want[max(0, i - 20) : i + 20]!r}")
+    return seed_text, want_lead - lead
 
 
 def parse_markup(source: str, seed_text: str | None = None) -> Document:
@@ -59,84 +207,88 @@ def parse_markup(source: str, seed_text: str | None = None) -> Document:
     header, body, footer = _split(source)
     if "id" not in header:
         raise MarkupError("header has no 'id:' line")
-    text_parts: list[str] = []
-    raw_spans: list[tuple[str, int, int, str, str]] = []
-    pos, out_len = 0, 0
-    for m in _TAG.finditer(body):
-        text_parts.append(body[pos : m.start()])
-        out_len += m.start() - pos
-        surface, kind, arg = m.group(1), m.group(2), m.group(3)
-        if kind not in _KINDS:
-            raise MarkupError(f"unknown tag kind {kind!r} in [{surface}|{kind}:{arg}]")
-        raw_spans.append((_KINDS[kind], out_len, out_len + len(surface), surface, arg))
-        text_parts.append(surface)
-        out_len += len(surface)
-        pos = m.end()
-    text_parts.append(body[pos:])
-    text = "".join(text_parts)
-    if "|" in text and re.search(r"\[[^\]]*\|", text):
-        raise MarkupError("a '[...|...]' tag could not be parsed: check its kind and argument")
-
-    shift = 0
-    if seed_text is not None:
-        core = text.strip()
-        if core != seed_text.strip():
-            raise MarkupError("tagged text differs from the seed text")
-        shift = seed_text.index(core) - text.index(core)
-        text = seed_text
-    elif header.get("date"):
-        try:
-            has_line = document_date(text) is not None
-        except DateError:
-            has_line = True
-        if has_line:
-            raise MarkupError("header has 'date:' and the body already starts with a date line")
-        prefix = f" date {header['date']} \n\n"
-        shift = len(prefix)
-        text = prefix + text
+    date = header.get("date")
+    if date is not None and not iso_day(date[0]):
+        raise MarkupError(f"line {date[1]}: header 'date: {date[0]}' is not a YYYY-MM-DD calendar day")
+    body.check_tags()
+    text, shift = _place(body, date, seed_text)
 
     spans: list[Span] = []
     events: dict[str, Event] = {}
-    entity_ids: list[str] = []
-    for i, (label, start, end, surface, arg) in enumerate(raw_spans, 1):
-        sid = f"s{i}"
-        span = Span(sid, label, start + shift, end + shift, surface)
-        if label == "TRIGGER":
-            events.setdefault(arg, Event(arg, "", [], [])).triggers.append(sid)
-        elif label in ("PARTICIPANT", "TITLE", "AFFILIATION"):
-            span.entity = arg
-            if arg not in entity_ids:
-                entity_ids.append(arg)
+    event_tags: dict[str, _Tag] = {}  # the first tag of each event and entity, for messages
+    entity_tags: dict[str, _Tag] = {}
+    mentions: dict[str, list[str]] = {}  # entity id -> its PARTICIPANT texts, for names
+    for i, t in enumerate(body.tags, 1):
+        span = Span(f"s{i}", _KINDS[t.kind], t.out + shift, t.out + shift + len(t.surface), t.surface)
+        if t.kind in _ENTITY_KINDS:
+            span.entity = t.arg
+            entity_tags.setdefault(t.arg, t)
+            mentions.setdefault(t.arg, [])
+            if t.kind == "P":
+                mentions[t.arg].append(t.surface)
         else:
-            ev_part, _, value = arg.partition("=")
-            if label == "DATE":
+            ev_part, _, value = t.arg.partition("=")
+            if t.kind == "D":
                 span.value = value if value and value != "?" else None
             for ev in ev_part.split(","):
                 e = events.setdefault(ev, Event(ev, "", [], []))
-                {"DATE": e.date, "LOCATION": e.location, "TOPIC": e.topics}[label].append(sid)
+                event_tags.setdefault(ev, t)
+                {"T": e.triggers, "D": e.date, "L": e.location, "TO": e.topics}[t.kind].append(span.id)
         spans.append(span)
 
-    names: dict[str, str] = {}
-    for line in footer:
-        fields = line.split()
-        if fields[0] == "entity" and len(fields) >= 3:
-            names[fields[1]] = line.split(None, 2)[2]
-            continue
-        if len(fields) != 3 or fields[1] not in STATUSES:
-            raise MarkupError(f"bad event line {line!r}: expected 'EVENT_ID STATUS ENTITY,ENTITY,...'")
-        e = events.setdefault(fields[0], Event(fields[0], "", [], []))
-        e.status = fields[1]
-        e.participants = fields[2].split(",")
+    names, listed = _read_footer(footer, source)
+    for eid, (status, parties, n) in listed.items():
+        for p in parties:
+            if not mentions.get(p):
+                raise MarkupError(f"line {n}: participant {p!r} of event {eid} has no [...|P:{p}] tag")
+        e = events.setdefault(eid, Event(eid, "", [], []))
+        e.status, e.participants = status, parties
+
     for e in events.values():
         if not e.status:
-            raise MarkupError(f"event {e.id} is tagged in the text but has no line in the event list")
+            raise body.error(event_tags[e.id], f"event {e.id} has no line in the event list")
+        if not e.triggers:
+            raise MarkupError(f"line {listed[e.id][2]}: event {e.id} has no [...|T:{e.id}] tag")
+    participants = {p for e in events.values() for p in e.participants}
+    for eid, t in entity_tags.items():
+        if eid in events:
+            raise body.error(t, f"{eid} is an event id; {t.kind} takes the id of an entity")
+        if eid not in participants:
+            raise body.error(t, f"entity {eid!r} takes part in no event (a typo for another id?)")
+    for eid, (_, n) in names.items():
+        if eid not in entity_tags:
+            raise MarkupError(f"line {n}: entity {eid!r} is not the id of any tag")
 
-    entities = []
-    for eid in entity_ids:
-        name = names.get(eid) or _best_name([s.text for s in spans if s.entity == eid and s.label == "PARTICIPANT"])
-        entities.append(Entity(eid, name or eid))
-    meta = {k: v for k, v in header.items() if k not in ("id", "date")}
-    return Document(header["id"], text, spans, entities, list(events.values()), meta)
+    entities = [Entity(eid, (names[eid][0] if eid in names else _best_name(mentions[eid])) or eid)
+                for eid in entity_tags]
+    meta = {k: v for k, (v, _) in header.items() if k not in ("id", "date")}
+    return Document(header["id"][0], text, spans, entities, list(events.values()), meta)
+
+
+def _read_footer(footer: list[tuple[str, int]], source: str) -> tuple[dict[str, tuple[str, int]],
+                                                                      dict[str, tuple[str, list[str], int]]]:
+    """Entity names {id: (name, line)} and event lines {id: (status, participants, line)}."""
+    names: dict[str, tuple[str, int]] = {}
+    listed: dict[str, tuple[str, list[str], int]] = {}
+    for line, n in footer:
+        fields = line.split(None, 2)
+        if fields[0] == "entity":
+            if len(fields) < 3:
+                raise MarkupError(f"line {n}: expected 'entity ID Full Name'")
+            if fields[1] in names:
+                raise MarkupError(f"line {n}: entity {fields[1]} named twice (first on line {names[fields[1]][1]})")
+            names[fields[1]] = (fields[2], n)
+            continue
+        fields = line.split()
+        if len(fields) != 3 or fields[1] not in STATUSES:
+            hint = (" (this looks like article text: is a '---' line missing?)" if _TAG.search(line) else
+                    " (the event list is what follows the last '---' line)" if len(_SEPARATOR.findall(source)) > 2
+                    else "")
+            raise MarkupError(f"line {n}: bad event line {line!r}: expected 'EVENT_ID STATUS ENTITY,ENTITY,...'{hint}")
+        if fields[0] in listed:
+            raise MarkupError(f"line {n}: event {fields[0]} listed twice (first on line {listed[fields[0]][2]})")
+        listed[fields[0]] = (fields[1], fields[2].split(","), n)
+    return names, listed
 
 
 def _best_name(mentions: list[str]) -> str | None:
@@ -147,10 +299,54 @@ def _best_name(mentions: list[str]) -> str | None:
     return max(proper or mentions, key=len)
 
 
+def read_markup(path: Path) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise MarkupError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MarkupError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    # A byte-order mark (Windows Notepad) is an encoding artefact, not the start of the header;
+    # line ends are read as text mode reads them.
+    return source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def convert_file(path: Path, seeds_dir: Path | None = None) -> Document:
-    source = Path(path).read_text(encoding="utf-8")
-    header, _, _ = _split(source)
-    seed_text = None
-    if seeds_dir is not None and (Path(seeds_dir) / f"{header.get('id')}.txt").exists():
-        seed_text = (Path(seeds_dir) / f"{header['id']}.txt").read_text(encoding="utf-8")
-    return parse_markup(source, seed_text)
+    """One markup file as a Document; MarkupError messages start with the file name."""
+    source = read_markup(path)
+    try:
+        header, _, _ = _split(source)
+        seed = Path(seeds_dir) / f"{header['id'][0]}.txt" if seeds_dir is not None and "id" in header else None
+        seed_text = seed.read_text(encoding="utf-8") if seed is not None and seed.is_file() else None
+        return parse_markup(source, seed_text)
+    except MarkupError as exc:
+        raise MarkupError(f"{path}: {exc}") from None
+
+
+def convert_files(paths: list[Path], out: Path, seeds_dir: Path | None = None,
+                  force: bool = False) -> tuple[list[tuple[Path, Document, Path]], list[str]]:
+    """Convert and check every file before anything is written, so that a batch is imported
+    whole or not at all: (source, document, target) per file, and the errors, one per bad file."""
+    done: list[tuple[Path, Document, Path]] = []
+    errors: list[str] = []
+    sources: dict[str, Path] = {}
+    for path in paths:
+        try:
+            doc = convert_file(path, seeds_dir)
+        except MarkupError as exc:
+            errors.append(str(exc))
+            continue
+        target = Path(out) / f"{doc.id}.json"
+        if problems := check_document(doc, seeds_dir):
+            errors.append(f"{path}: " + "; ".join(problems))
+        elif doc.id in sources:
+            errors.append(f"{path}: id {doc.id} is also the id of {sources[doc.id]}")
+        elif target.exists() and not force:
+            errors.append(f"{target} exists; pass --force to replace it")
+        else:
+            done.append((path, doc, target))
+        sources.setdefault(doc.id, path)
+    return done, errors
+
