@@ -1,7 +1,6 @@
 """Inline markup import: errors with their line, seeds and their dates, batches, scale."""
 
 import json
-import time
 from collections import defaultdict
 
 import pytest
@@ -231,16 +230,12 @@ def test_tagged_text_with_whitespace_at_an_edge_is_an_error(tag):
     assert message.startswith("line 3, col 1: ") and "starts or ends with whitespace" in message
 
 
-# 9. Scale
-def test_ten_thousand_events_import_in_linear_time():
-    n = 10_000
+# 9. Scale (its cost is measured by benchmarks/markup_scaling.py, not here)
+def test_many_events_keep_their_entities_apart():
+    n = 2_000
     body = " ".join(f"[Leader{i}|P:a{i}] [met|T:e{i}] [Other{i}|P:b{i}] in [Town{i}|L:e{i}]." for i in range(n))
-    source = markup(body, "\n".join(f"e{i} occurred a{i},b{i}" for i in range(n)))
-    start = time.perf_counter()
-    doc = parse_markup(source)
+    doc = parse_markup(markup(body, "\n".join(f"e{i} occurred a{i},b{i}" for i in range(n))))
     assert check_document(doc) == []
-    # About 1 s; the former per-entity scans of every span took minutes here.
-    assert time.perf_counter() - start < 20
     assert len(doc.events) == n and doc.entities[-1].name == f"Other{n - 1}"
 
 
