@@ -181,3 +181,21 @@ def test_a_date_line_that_is_no_day_is_a_one_line_error_everywhere(tmp_path):
     result = runner.invoke(app, ["import-markup", str(src), "--out", str(tmp_path / "out"),
                                  "--seeds", str(tmp_path / "none")])
     assert result.exit_code == 1 and "already starts with a date line" in result.output
+
+
+def test_validate_checks_seed_coverage_only_for_the_project_annotations(tmp_path):
+    _annotation(tmp_path)  # a second pass over one document, not a corpus
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "seed has no annotation file" not in result.output
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--require-seeds"])
+    assert result.exit_code == 1 and result.output.count("seed has no annotation file") == 5
+
+
+def test_validate_names_the_file_with_its_directory(tmp_path):
+    (tmp_path / "pass2").mkdir()
+    _annotation(tmp_path / "pass2")
+    (tmp_path / "pass2" / "d1.json").write_text((tmp_path / "pass2" / "d1.json").read_text().replace('"s3"', '"s2"'))
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path / "pass2")])
+    assert result.exit_code == 1 and f"{tmp_path / 'pass2' / 'd1.json'}: span s2: duplicate id" in result.output
+
