@@ -224,18 +224,21 @@ def agreement_cmd(
     first: Annotated[Path, typer.Argument(help="Directory of the first annotator's files.")],
     second: Annotated[Path, typer.Argument(help="Directory of the second annotator's files (same ids).")],
 ) -> None:
-    """Inter-annotator agreement: span F1 (exact and overlapping) and event-level agreement."""
+    """Inter-annotator agreement: span F1 (exact and overlapping) and event-level agreement of the
+    documents in both sets; a figure with nothing to compare is null."""
     import json
 
-    from .agreement import agreement
+    from .agreement import agreement, unpaired
     from .corpus import load
 
-    b = _guard(load, second)
-    a = [d for d in _guard(load, first) if d.id in {x.id for x in b}]
-    try:
-        result = agreement(a, b)
-    except ValueError as exc:
-        _fail(str(exc))
+    for directory in (first, second):  # checked like train's, so a broken file is named, not a traceback
+        _check_annotations(directory, ROOT / "seeds", every_seed=False)
+    a, b = _guard(load, first), _guard(load, second)
+    result = _guard(agreement, a, b)
+    for directory, ids in zip((first, second), unpaired(a, b)):
+        if ids:
+            typer.echo(f"warning: {len(ids)} document(s) only in {directory}, not scored: {', '.join(ids)}",
+                       err=True)
     typer.echo(json.dumps(result, indent=2))
 
 
