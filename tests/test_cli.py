@@ -233,3 +233,15 @@ def test_agreement_names_the_documents_of_one_set_only(tmp_path):
     assert f"warning: 2 document(s) only in {tmp_path / 'first'}, not scored: d2, d3" in result.stderr
     assert f"warning: 1 document(s) only in {tmp_path / 'second'}, not scored: d4" in result.stderr
 
+
+def test_stats_counts_seeds_from_the_seeds_directory(tmp_path):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "seeds").mkdir()
+    for doc_id in ("012_example", "w1_01", "other"):  # none is a seed, whatever its first letter
+        _annotation(tmp_path / "ann", doc_id=doc_id)
+    (tmp_path / "seeds" / "other.txt").write_text("Qin met Burns.")
+    result = runner.invoke(app, ["stats", "--annotations", str(tmp_path / "ann"), "--seeds", str(tmp_path / "seeds")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["seed_documents"] == 1
+    result = runner.invoke(app, ["stats", "--annotations", str(tmp_path / "ann"), "--seeds", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "no such seeds directory" in result.output
