@@ -1,5 +1,6 @@
-"""Cost of `import-markup`'s parse and check as a document grows: time per event at 2,500, 5,000,
-10,000 and 20,000 events, and the ratio of the largest to the smallest (1.0 is linear).
+"""Cost of `import-markup`'s parse and of `validate`'s check as a document grows: time per event
+at 2,500, 5,000, 10,000 and 20,000 events, and the ratio of the largest to the smallest (1.0 is
+linear, 8.0 quadratic).
 
     .venv/bin/python benchmarks/markup_scaling.py
 """

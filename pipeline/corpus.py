@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 from .schema import Document, load_document
@@ -86,13 +87,14 @@ def digest(annotations: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def stats(docs: list[Document], tokenizer=None) -> dict:
-    """Corpus counts: documents, events by status, spans by label, tokens."""
+def stats(docs: list[Document], seeds: Collection[str], tokenizer=None) -> dict:
+    """Corpus counts: documents, events by status, spans by label, tokens. `seeds` are the seed
+    article ids (`seed_ids`): an id's spelling says nothing about where the article came from."""
     status = Counter(e.status for d in docs for e in d.events)
     labels = Counter(s.label for d in docs for s in d.spans)
     out = {
         "documents": len(docs),
-        "seed_documents": sum(1 for d in docs if not d.id.startswith("w")),
+        "seed_documents": sum(1 for d in docs if d.id in seeds),
         "documents_without_meeting": sum(1 for d in docs if not d.events),
         "documents_without_date_line": sum(1 for d in docs if d.date is None),
         "documents_over_700_words": sum(1 for d in docs if len(d.text.split()) > 700),

@@ -104,6 +104,15 @@ class Document:
     def entity_mentions(self, entity_id: str, labels: tuple[str, ...] = ("PARTICIPANT",)) -> list[Span]:
         return [s for s in self.spans if s.entity == entity_id and s.label in labels]
 
+    def mentions_by_entity(self, labels: tuple[str, ...] = ("PARTICIPANT",)) -> dict[str, list[Span]]:
+        """Every entity's mentions from one pass over the spans (`entity_mentions` per entity would
+        make a pass each, quadratic on a long document); spans keep their order."""
+        out: dict[str, list[Span]] = {}
+        for s in self.spans:
+            if s.entity is not None and s.label in labels:
+                out.setdefault(s.entity, []).append(s)
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

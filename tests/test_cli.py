@@ -203,3 +203,67 @@ def test_a_date_line_that_is_no_day_is_a_one_line_error_everywhere(tmp_path):
     result = runner.invoke(app, ["import-markup", str(src), "--out", str(tmp_path / "out"),
                                  "--seeds", str(tmp_path / "none")])
     assert result.exit_code == 1 and "already starts with a date line" in result.output
+
+
+def test_validate_checks_seed_coverage_only_for_the_project_annotations(tmp_path):
+    _annotation(tmp_path)  # a second pass over one document, not a corpus
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "seed has no annotation file" not in result.output
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path), "--require-seeds"])
+    assert result.exit_code == 1 and result.output.count("seed has no annotation file") == 5
+
+
+def test_validate_names_the_file_with_its_directory(tmp_path):
+    (tmp_path / "pass2").mkdir()
+    _annotation(tmp_path / "pass2")
+    (tmp_path / "pass2" / "d1.json").write_text((tmp_path / "pass2" / "d1.json").read_text().replace('"s3"', '"s2"'))
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path / "pass2")])
+    assert result.exit_code == 1 and f"{tmp_path / 'pass2' / 'd1.json'}: span s2: duplicate id" in result.output
+
+
+@pytest.mark.parametrize("broken", ["first", "second"])
+def test_agreement_validates_both_sets_and_names_a_broken_file(tmp_path, broken):
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        _annotation(tmp_path / name)
+    doc = json.loads((tmp_path / broken / "d1.json").read_text())
+    doc["events"][0]["triggers"] = []  # was an IndexError in scoring
+    (tmp_path / broken / "d1.json").write_text(json.dumps(doc))
+    result = runner.invoke(app, ["agreement", str(tmp_path / "first"), str(tmp_path / "second")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{tmp_path / broken / 'd1.json'} is not a valid annotation file (event e1: no trigger" in result.output
+
+
+def test_agreement_refuses_texts_that_differ(tmp_path):
+    for name, text in (("first", "Qin met Burns."), ("second", "Qin met Burns!")):
+        (tmp_path / name).mkdir()
+        _annotation(tmp_path / name, text=text)
+    result = runner.invoke(app, ["agreement", str(tmp_path / "first"), str(tmp_path / "second")])
+    assert result.exit_code == 1 and "texts differ between the two sets in d1; offsets cannot be compared" \
+        in result.output
+
+
+def test_agreement_names_the_documents_of_one_set_only(tmp_path):
+    for name, ids in (("first", ("d1", "d2", "d3")), ("second", ("d1", "d4"))):
+        (tmp_path / name).mkdir()
+        for doc_id in ids:
+            _annotation(tmp_path / name, doc_id=doc_id)
+    result = runner.invoke(app, ["agreement", str(tmp_path / "first"), str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 1
+    assert f"warning: 2 document(s) only in {tmp_path / 'first'}, not scored: d2, d3" in result.stderr
+    assert f"warning: 1 document(s) only in {tmp_path / 'second'}, not scored: d4" in result.stderr
+
+
+def test_stats_counts_seeds_from_the_seeds_directory(tmp_path):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "seeds").mkdir()
+    for doc_id in ("012_example", "w1_01", "other"):  # none is a seed, whatever its first letter
+        _annotation(tmp_path / "ann", doc_id=doc_id)
+    (tmp_path / "seeds" / "other.txt").write_text("Qin met Burns.")
+    result = runner.invoke(app, ["stats", "--annotations", str(tmp_path / "ann"), "--seeds", str(tmp_path / "seeds")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["seed_documents"] == 1
+    result = runner.invoke(app, ["stats", "--annotations", str(tmp_path / "ann"), "--seeds", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "no such seeds directory" in result.output

@@ -33,3 +33,9 @@ def test_folds_test_every_document_once():
     assert sorted(tested) == [d.id for d in docs]
     with pytest.raises(corpus.CorpusError):
         corpus.folds(docs, 12, 13)
+
+
+def test_stats_counts_as_seeds_the_ids_it_is_given():
+    docs = [Document(id=i, text="Text.") for i in ("012_example", "w1_01", "003_abc")]
+    assert corpus.stats(docs, {"003_abc", "not_annotated"})["seed_documents"] == 1
+    assert corpus.stats(docs, set())["seed_documents"] == 0

@@ -5,9 +5,9 @@ import copy
 
 import pytest
 
-from pipeline.agreement import as_record
+from pipeline.agreement import AgreementError, agreement, as_record, unpaired
 from pipeline.evaluate import _participant_matches, event_scores
-from pipeline.schema import load_document
+from pipeline.schema import Document, load_document
 
 SEED = "001_9f3ea27a63f6ddfc"
 
@@ -77,3 +77,36 @@ def test_a_party_with_a_stray_mention_of_another_does_not_take_its_place():
                              {"mentions": [{"start": 0, "end": 7}]}]}
     assert sorted(_participant_matches(pred, gold)) == [(0, "szijjarto"), (1, "tokayev")]
     assert _participant_matches({"participants": []}, gold) == []
+
+
+def _meeting(doc_id: str = "d1", text: str = "Qin met Burns.") -> Document:
+    return Document.from_json({
+        "id": doc_id, "text": text,
+        "spans": [{"id": "s1", "label": "PARTICIPANT", "start": 0, "end": 3, "text": "Qin", "entity": "q"},
+                  {"id": "s2", "label": "TRIGGER", "start": 4, "end": 7, "text": "met"},
+                  {"id": "s3", "label": "PARTICIPANT", "start": 8, "end": 13, "text": "Burns", "entity": "b"}],
+        "entities": [{"id": "q", "name": "Qin"}, {"id": "b", "name": "Burns"}],
+        "events": [{"id": "e1", "status": "occurred", "triggers": ["s2"], "participants": ["q", "b"]}]})
+
+
+def test_agreement_on_nothing_is_null_not_zero():
+    empty = [Document(id="d1", text="No meeting here.")]
+    scores = agreement(empty, empty)
+    assert scores["documents"] == 1 and scores["events_gold"] == scores["events_predicted"] == 0
+    for key in ("span_f1_exact", "span_f1_overlap", "event_f1", "participant_f1", "exact_event_f1",
+                "status_accuracy", "date_accuracy", "location_accuracy", "title_accuracy", "country_accuracy"):
+        assert scores[key] is None, key
+    one_sided = agreement([_meeting()], [Document(id="d1", text="Qin met Burns.")])
+    assert one_sided["event_f1"] == 0.0 and one_sided["span_f1_exact"] == 0.0  # a real disagreement
+    assert one_sided["status_accuracy"] is None  # no matched event to compare a status on
+
+
+def test_agreement_refuses_a_shared_id_with_another_text():
+    with pytest.raises(AgreementError, match="texts differ between the two sets in d1"):
+        agreement([_meeting()], [_meeting(text="Qin met Burns!")])
+
+
+def test_agreement_scores_the_shared_documents_and_names_the_rest():
+    a, b = [_meeting("d1"), _meeting("d2")], [_meeting("d1"), _meeting("d3")]
+    assert agreement(a, b)["documents"] == 1 and agreement(a, b)["event_f1"] == 1.0
+    assert unpaired(a, b) == (["d2"], ["d3"])
