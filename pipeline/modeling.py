@@ -39,6 +39,14 @@ def pick_device(requested: str = "auto") -> torch.device:
     return torch.device(requested)
 
 
+def base_tokenizer(name: str = BUNDLED_MODEL):
+    """The base encoder's tokenizer alone (counting tokens needs no weights)."""
+    try:
+        return AutoTokenizer.from_pretrained(resolve_base_model(name))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the tokenizer of {name!r}: {exc}") from exc
+
+
 def load_base(name: str):
     """Tokenizer and a fresh token-classification head on a base encoder, with marker tokens added."""
     path = resolve_base_model(name)
