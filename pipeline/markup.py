@@ -43,6 +43,15 @@ _KINDS = {
 _ENTITY_KINDS = ("P", "TI", "AF")
 
 
+# A comment starts at a '#' that begins the line or follows a space: a URL's fragment
+# ("https://x/news#story-2") stays part of the value.
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
+def _uncomment(line: str) -> str:
+    return _COMMENT.sub("", line).strip()
+
+
 class MarkupError(ValueError):
     pass
 
@@ -143,7 +152,7 @@ def _split(source: str) -> tuple[dict[str, tuple[str, int]], _Body, list[tuple[s
     first, last = seps[0], seps[-1]
     header: dict[str, tuple[str, int]] = {}
     for n, raw in enumerate(source[: first.start()].split("\n"), 1):
-        line = raw.split("#", 1)[0].strip()
+        line = _uncomment(raw)
         if not line:
             continue
         key, colon, value = (x.strip() for x in line.partition(":"))
@@ -156,7 +165,7 @@ def _split(source: str) -> tuple[dict[str, tuple[str, int]], _Body, list[tuple[s
     if body.endswith("\n"):
         body = body[:-1]  # the newline before the closing '---' is not part of the text
     footer_line = source.count("\n", 0, last.end()) + 1
-    footer = [(ln.split("#", 1)[0].strip(), n) for n, ln in enumerate(source[last.end() :].split("\n"), footer_line)]
+    footer = [(_uncomment(ln), n) for n, ln in enumerate(source[last.end() :].split("\n"), footer_line)]
     return header, _Body(body, source.count("\n", 0, first.end()) + 1), [(ln, n) for ln, n in footer if ln]
 
 

@@ -282,3 +282,8 @@ def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
     result = cli(good, bad, "--out", out, "--seeds", tmp_path / "none")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["a1.json", "a2.json"]
+
+
+def test_a_hash_inside_a_header_value_is_kept_and_a_spaced_one_is_a_comment():
+    doc = parse_markup(markup(header="id: t_x\nsource: https://x.example/news#story-2  # where it ran"))
+    assert doc.meta["source"] == "https://x.example/news#story-2"
