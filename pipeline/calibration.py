@@ -25,7 +25,8 @@ def expected_calibration_error(probs: np.ndarray, hits: np.ndarray, bins: int = 
     return float(ece)
 
 
-def reliability_plot(series: dict[str, list[tuple[float, bool]]], path: Path, bins: int = 10) -> None:
+def reliability_plot(series: dict[str, list[tuple[float, bool]]], path: Path,
+                     title: str = "Reliability on held-out documents", bins: int = 10) -> None:
     """Accuracy against confidence per bin, one line per kind of prediction."""
     import matplotlib
 
@@ -48,7 +49,7 @@ def reliability_plot(series: dict[str, list[tuple[float, bool]]], path: Path, bi
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8)
-    ax.set_title("Reliability on held-out documents")
+    ax.set_title(title)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)

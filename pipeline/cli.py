@@ -104,12 +104,13 @@ def _guard(fn, *args, **kwargs):
     """Run a library call; turn the errors a user can cause into one line and exit 1."""
     from .config import ConfigError
     from .corpus import CorpusError
+    from .cv import CVError
     from .inputs import InputError
     from .modeling import ModelError
 
     try:
         return fn(*args, **kwargs)
-    except (ConfigError, CorpusError, InputError, ModelError, FileNotFoundError) as exc:
+    except (ConfigError, CorpusError, CVError, InputError, ModelError, FileNotFoundError) as exc:
         _fail(str(exc))
 
 
@@ -144,7 +145,9 @@ def evaluate(
     docs: Annotated[str, typer.Option(help="'heldout' (the model's held-out documents), 'seeds', or 'all' "
                                            "(training documents included: not a held-out figure).")]
     = "heldout",
-    output: Annotated[Path | None, typer.Option(help="Directory for metrics.json and reports.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        help="Directory for metrics.json and reports. Default: <model>/evaluation/ for the held-out documents "
+             "(where train wrote them), else <model>/evaluation-<docs>/.")] = None,
 ) -> None:
     """Score a trained model on annotated documents (by default those it did not train on)."""
     from .evaluate import format_table
@@ -197,10 +200,11 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
        folds: Annotated[int, typer.Option(help="Number of folds over documents.")] = 5,
        only: Annotated[list[str] | None, typer.Option(
            "--only", help="Run just this split (real-news, fold-1, ...); repeatable. Other splits' "
-                          "results are kept from the last run.")] = None) -> None:
+                          "results are kept from earlier runs; those of another config or --folds are "
+                          "left out of the summary, with a warning.")] = None) -> None:
     """k-fold cross-validation over documents, plus the real-news test (train without the seeds,
     test on them); one MLflow parent run, a child run per fold."""
-    from .runs import cross_validate
+    from .cv import cross_validate
 
     cfg = _config(config, overrides)
     _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
@@ -252,11 +256,12 @@ def agreement_cmd(
 
 @app.command()
 def rescore(cv_dir: Annotated[Path, typer.Argument(help="Output directory of `cv` (models/<name>-cv).")],
-            annotations: Annotated[Path, typer.Option(help="Directory of annotation files.")]
-            = ROOT / "annotations") -> None:
+            annotations: Annotated[Path | None, typer.Option(
+                help="Directory of annotation files. Default: the one the cv run used (recorded in "
+                     "summary.json), else annotations/.")] = None) -> None:
     """Re-assemble events from a cv run's saved candidates and re-score it, without retraining."""
-    from .runs import rescore_cv
+    from .cv import rescore_cv
 
     if not cv_dir.is_dir():
         _fail(f"{cv_dir} is not a directory")
-    typer.echo(_guard(rescore_cv, cv_dir, annotations)["table"])
+    typer.echo(_guard(rescore_cv, cv_dir, annotations, ROOT / "annotations")["table"])

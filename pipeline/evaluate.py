@@ -229,11 +229,13 @@ def calibrate_on(docs: list[Document], candidates: list[list[Candidate]]) -> Cal
 
 
 def format_table(metrics: dict, per_label: dict) -> str:
-    lines = [f"{'label':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}"]
-    for label, row in per_label.items():
-        lines.append(f"{label:<16}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1-score']:>10.3f}"
-                     f"{int(row['support']):>9}")
-    lines.append("")
+    lines = []
+    if per_label:  # without per-label rows (the caller printed seqeval's report) no header either
+        lines.append(f"{'label':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+        for label, row in per_label.items():
+            lines.append(f"{label:<16}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1-score']:>10.3f}"
+                         f"{int(row['support']):>9}")
+        lines.append("")
     for key in EVENT_KEYS + ("event_ece", "participant_ece"):
         if key in metrics:
             lines.append(f"{key:<24}{metrics[key]:>8.3f}")
@@ -241,9 +243,14 @@ def format_table(metrics: dict, per_label: dict) -> str:
     return "\n".join(lines)
 
 
-def write_evaluation(ev: Evaluation, out_dir: Path, candidates: bool = True) -> dict[str, Path]:
+HELDOUT_TITLE = "Reliability on held-out documents"
+
+
+def write_evaluation(ev: Evaluation, out_dir: Path, candidates: bool = True, about: dict | None = None,
+                     title: str = HELDOUT_TITLE) -> dict[str, Path]:
     """Metrics JSON, seqeval report, predictions and reliability plot, written atomically; and the
-    model's candidates unless told not to (`rescore` reads them and must never rewrite them)."""
+    model's candidates unless told not to (`rescore` reads them and must never rewrite them).
+    `about` (which documents, which model) goes into metrics.json beside the metrics."""
     out_dir = Path(out_dir)
     paths = {"metrics": out_dir / "metrics.json", "report": out_dir / "classification_report.txt",
              "predictions": out_dir / "predictions.jsonl"}
@@ -252,21 +259,23 @@ def write_evaluation(ev: Evaluation, out_dir: Path, candidates: bool = True) -> 
         write_atomic(paths["candidates"], "".join(
             json.dumps([{"trigger": asdict(c.trigger), "args": [asdict(a) for a in c.args]} for c in cands]) + "\n"
             for cands in ev.candidates))
-    write_atomic(paths["metrics"], json.dumps({"metrics": ev.metrics, "per_label": ev.per_label}, indent=2,
-                                              default=json_default))
+    write_atomic(paths["metrics"], json.dumps({**(about or {}), "metrics": ev.metrics, "per_label": ev.per_label},
+                                              indent=2, default=json_default))
     write_atomic(paths["report"], ev.report)
     write_atomic(paths["predictions"], "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in ev.predictions))
+    plot = out_dir / "reliability.png"
     if ev.calibration:
-        paths["reliability"] = out_dir / "reliability.png"
-        reliability_plot(ev.calibration, paths["reliability"])
+        paths["reliability"] = plot
+        reliability_plot(ev.calibration, plot, title)
+    else:  # an earlier run's plot would sit beside metrics it does not describe
+        plot.unlink(missing_ok=True)
     return paths
 
 
-def save_evaluation(ev: Evaluation, out_dir: Path) -> None:
-    """Write the evaluation files; with an active MLflow run, also log its metrics and the files."""
+def log_evaluation(ev: Evaluation, paths: dict[str, Path]) -> None:
+    """With an active MLflow run, log the evaluation's metrics and its files."""
     from . import tracking
 
-    paths = write_evaluation(ev, out_dir)
     if tracking.active():
         import mlflow
 
@@ -275,9 +284,17 @@ def save_evaluation(ev: Evaluation, out_dir: Path) -> None:
             mlflow.log_artifact(str(p), artifact_path="evaluation")
 
 
+def save_evaluation(ev: Evaluation, out_dir: Path, about: dict | None = None,
+                    title: str = HELDOUT_TITLE) -> None:
+    """Write the evaluation files; with an active MLflow run, also log its metrics and the files."""
+    log_evaluation(ev, write_evaluation(ev, out_dir, about=about, title=title))
+
+
+def candidates_of(row: list) -> list[Candidate]:
+    """One document's candidates from a line of candidates.jsonl."""
+    return [Candidate(PredSpan(**c["trigger"]), [PredSpan(**a) for a in c["args"]]) for c in row]
+
+
 def load_candidates(path: Path) -> list[list[Candidate]]:
     """The candidates.jsonl of an evaluation, one list per document in evaluation order."""
-    out = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        out.append([Candidate(PredSpan(**c["trigger"]), [PredSpan(**a) for a in c["args"]]) for c in json.loads(line)])
-    return out
+    return [candidates_of(json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines()]

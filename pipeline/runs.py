@@ -1,13 +1,12 @@
-"""The evaluate, predict and cv jobs behind the CLI: plain functions that raise on user errors."""
+"""The evaluate and predict jobs behind the CLI: plain functions that raise on user errors
+(`cv` and `rescore` are in cv.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -15,11 +14,10 @@ from tqdm.auto import tqdm
 from . import corpus, tracking
 from .config import Config
 from .corpus import CorpusError
-from .evaluate import EVENT_KEYS, Evaluation, calibrate_on, evaluate_documents, save_evaluation, score, write_evaluation
+from .evaluate import HELDOUT_TITLE, Evaluation, evaluate_documents, save_evaluation
 from .extract import Extractor
 from .inputs import InputError, check_articles, expand, read_articles
 from .modeling import ModelError
-from .schema import Document, json_default, write_atomic
 
 
 def model_config(model_dir: Path) -> tuple[Config, dict]:
@@ -34,13 +32,22 @@ def model_config(model_dir: Path) -> tuple[Config, dict]:
         raise ModelError(f"{model_dir}: pipeline_config.json or training.json is damaged ({exc})") from exc
 
 
+TITLES = {"seeds": "Reliability on the seed documents",
+          "all": "Reliability on all documents (training documents included)"}
+
+
 def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path) -> tuple[Evaluation, Path]:
-    """Evaluate a saved model on its held-out documents ('heldout'), the seeds, or all documents."""
+    """Evaluate a saved model on its held-out documents ('heldout'), the seeds, or all documents.
+    Written to `output`, else to <model>/evaluation/ when the documents are the held-out ones
+    train evaluated there, else to <model>/evaluation-<which>/, which never replaces them."""
+    model_dir = Path(model_dir)
+    if output is not None:
+        _check_output_dir(Path(output))
     cfg, info = model_config(model_dir)
     docs = corpus.load(root / cfg.data.annotations)
     trained_on = set(info.get("train_documents", []))
+    held = set(info.get("heldout_documents", []))
     if which == "heldout":
-        held = set(info.get("heldout_documents", []))
         selected = [d for d in docs if d.id in held]
         if not selected:
             raise CorpusError(f"{model_dir} was trained on every annotated document (data.holdout=none): "
@@ -54,13 +61,30 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
         selected = docs
     else:
         raise CorpusError(f"--docs must be heldout, seeds or all, not {which!r}")
+    ids = [d.id for d in selected]
+    is_heldout = bool(held) and set(ids) == held
+    out_dir = Path(output) if output else model_dir / ("evaluation" if is_heldout else f"evaluation-{which}")
     extractor = Extractor.load(model_dir)
-    out_dir = Path(output) if output else Path(model_dir) / "evaluation"
-    with tracking.run(cfg, "evaluate", run_name=f"evaluate-{cfg.name}-{which}",
-                      tags={"annotations_digest": corpus.digest(root / cfg.data.annotations), "documents": which}):
+    about = {"model": str(model_dir.resolve()), "documents": which, "document_ids": ids}
+    tags = {"annotations_digest": corpus.digest(root / cfg.data.annotations), "documents": which,
+            "model_dir": str(model_dir.resolve())}
+    if info.get("mlflow_run_id"):  # the train run that logged this model as `extractor`
+        tags.update(model_run_id=info["mlflow_run_id"], model_uri=f"runs:/{info['mlflow_run_id']}/extractor")
+    with tracking.run(cfg, "evaluate", run_name=f"evaluate-{cfg.name}-{which}", tags=tags):
         ev = evaluate_documents(extractor, selected)
-        save_evaluation(ev, out_dir)
+        save_evaluation(ev, out_dir, about, HELDOUT_TITLE if is_heldout else TITLES.get(which, HELDOUT_TITLE))
     return ev, out_dir
+
+
+def _check_output_dir(out_dir: Path) -> None:
+    """Fail before the model loads if `out_dir` cannot be a directory."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--output {out_dir} exists and is not a directory")
+    parent = out_dir.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise InputError(f"--output {out_dir} cannot be created ({parent} is not a writable directory)")
 
 
 def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date: str | None,
@@ -165,125 +189,3 @@ def _earlier_output(path: Path) -> bool:
     except ValueError:
         return False
     return isinstance(rec, dict) and ("doc_id" in rec and "events" in rec or "sources" in rec)
-
-
-def _split_order(name: str) -> tuple[bool, str]:
-    return (name != "real-news", name)  # the real-news test first, then the folds
-
-
-def _summary(rows: list[dict]) -> dict:
-    if not rows:  # e.g. `cv --only real-news` before any fold has run
-        return {}
-    keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
-    return {k: {"mean": statistics.fmean(r[k] for r in rows),
-                "std": statistics.stdev(r[k] for r in rows) if len(rows) > 1 else 0.0} for k in keys}
-
-
-def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) -> dict:
-    """k folds over documents and the real-news test, in one parent MLflow run with child runs.
-    `only` runs the named splits and keeps the other splits' results from an earlier run."""
-    from .train import fit_calibrated
-
-    docs = corpus.load(root / cfg.data.annotations)
-    seeds = corpus.seed_ids(root / cfg.data.seeds)
-    splits = [(f"fold-{i + 1}", tr, te) for i, (tr, te) in enumerate(corpus.folds(docs, k, cfg.data.split_seed))]
-    real_train = [d for d in docs if d.id not in seeds]
-    real_test = [d for d in docs if d.id in seeds]
-    if real_test:  # first: the figure that says whether the written corpus teaches anything true
-        splits.insert(0, ("real-news", real_train, real_test))
-    out_dir = root / cfg.output_dir / f"{cfg.name}-cv"
-    results: dict[str, dict] = {}
-    if only:
-        unknown = sorted(set(only) - {name for name, *_ in splits})
-        if unknown:
-            raise CorpusError(f"unknown split(s) {', '.join(unknown)}; "
-                              f"the splits are {', '.join(name for name, *_ in splits)}")
-        splits = [s for s in splits if s[0] in only]
-        if (out_dir / "summary.json").exists():
-            results = json.loads((out_dir / "summary.json").read_text())["per_split"]
-    with tracking.run(cfg, "cv", run_name=f"cv-{cfg.name}", tags={"folds": str(k),
-                      "annotations_digest": corpus.digest(root / cfg.data.annotations)}):
-        for name, train_docs, test_docs in splits:
-            with tracking.run(cfg, "cv-fold", run_name=name, nested=True):
-                run = fit_calibrated(cfg, train_docs)
-                ev = evaluate_documents(run.extractor, test_docs)
-                results[name] = {**ev.metrics, "train_seconds": run.result.seconds, "test_documents": len(test_docs),
-                                 "calibration_documents": len(run.calibration_docs)}
-                save_evaluation(ev, out_dir / name)
-                if run.calibration_docs:  # kept so that `rescore` can refit the calibrator
-                    write_evaluation(score(run.calibration_docs, run.calibration_candidates),
-                                     out_dir / name / "calibration")
-        results = dict(sorted(results.items(), key=lambda kv: _split_order(kv[0])))
-        folds_only = [row for n, row in results.items() if n.startswith("fold-")]
-        summary = {"folds": k, "cv": _summary(folds_only), "real_news": results.get("real-news"),
-                   "per_split": results}
-        if tracking.active():
-            flat = {f"cv_{stat}_{key}": v[stat] for key, v in summary["cv"].items() for stat in ("mean", "std")}
-            if summary["real_news"]:
-                flat.update({f"realnews_{key}": v for key, v in summary["real_news"].items()})
-            tracking.log_metrics(flat)
-    summary["table"] = format_cv(summary)
-    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, default=json_default))
-    return summary
-
-
-def format_cv(summary: dict) -> str:
-    keys = ("entity_f1",) + EVENT_KEYS + ("event_ece",)
-    lines = [f"{'metric':<24}{'cv mean':>9}{'cv std':>9}{'real-news':>11}"]
-    for key in keys:
-        cv = summary["cv"].get(key)
-        rn = (summary["real_news"] or {}).get(key)
-        lines.append(f"{key:<24}{cv['mean'] if cv else float('nan'):>9.3f}{cv['std'] if cv else float('nan'):>9.3f}"
-                     f"{rn if rn is not None else float('nan'):>11.3f}")
-    return "\n".join(lines)
-
-
-def rescore(split_dir: Path, annotations: Path) -> Evaluation:
-    """Re-assemble and re-score a saved evaluation from its candidates.jsonl, without the model:
-    for changes to event assembly. The calibrator is refitted from the saved candidates of the
-    split's calibration documents. Span-level (seqeval) figures are kept from the original run."""
-    from .evaluate import load_candidates
-
-    split_dir = Path(split_dir)
-    docs = {d.id: d for d in corpus.load(annotations)}
-
-    def saved(path: Path) -> tuple[list[Document], list]:
-        ids = [json.loads(line)["doc_id"] for line in (path / "predictions.jsonl").read_text().splitlines()]
-        missing = [i for i in ids if i not in docs]
-        if missing:
-            raise CorpusError(f"{path}: documents no longer annotated: {', '.join(missing[:3])}")
-        return [docs[i] for i in ids], load_candidates(path / "candidates.jsonl")
-
-    calibrator = None
-    if (split_dir / "calibration" / "candidates.jsonl").is_file():
-        cal_docs, cal_cands = saved(split_dir / "calibration")
-        calibrator = calibrate_on(cal_docs, cal_cands)
-        write_evaluation(score(cal_docs, cal_cands), split_dir / "calibration", candidates=False)
-    ev = score(*saved(split_dir), calibrator)
-    old = json.loads((split_dir / "metrics.json").read_text())
-    ev.metrics.update({k: v for k, v in old["metrics"].items() if k.startswith("entity_")})
-    ev.per_label = old["per_label"]
-    ev.report = (split_dir / "classification_report.txt").read_text()
-    return ev
-
-
-def rescore_cv(cv_dir: Path, annotations: Path) -> dict:
-    """Re-score every split of a `cv` output directory and rewrite its summary."""
-    cv_dir = Path(cv_dir)
-    summary_path = cv_dir / "summary.json"
-    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"per_split": {}}
-    # Every split directory counts, also those run separately (`cv --only`) and copied together.
-    names = sorted((p.parent.name for p in cv_dir.glob("*/candidates.jsonl")), key=_split_order)
-    if not names:
-        raise CorpusError(f"{cv_dir}: no split directories with candidates.jsonl")
-    summary["folds"] = summary.get("folds") or sum(n.startswith("fold-") for n in names)
-    for name in names:
-        ev = rescore(cv_dir / name, annotations)
-        write_evaluation(ev, cv_dir / name, candidates=False)
-        summary["per_split"][name] = {**summary["per_split"].get(name, {}), **ev.metrics}
-    folds_only = [r for n, r in summary["per_split"].items() if n.startswith("fold-")]
-    summary["cv"] = _summary(folds_only)
-    summary["real_news"] = summary["per_split"].get("real-news")
-    summary["table"] = format_cv(summary)
-    write_atomic(cv_dir / "summary.json", json.dumps(summary, indent=2, default=json_default))
-    return summary

@@ -36,10 +36,10 @@ class FitResult:
 
 
 def build_dataset(docs: list[Document], tokenizer, cfg: Config, trigger_words: set[str],
-                  with_case: bool) -> Dataset:
+                  with_case: bool, progress: bool = False) -> Dataset:
     rng = random.Random(cfg.train.seed)
     rows = []
-    for d in docs:
+    for d in tqdm(docs, desc="windows", unit="doc", disable=not progress, leave=False):
         for w in training_windows(d, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
                                   cfg.train.negatives_per_doc, trigger_words, rng,
                                   cfg.train.mentions_per_event, cfg.train.empty_window_keep):
@@ -69,7 +69,7 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     tokenizer, model = load_base(cfg.model.base_model)
     model.to(device)
     words = trigger_vocabulary(train_docs)
-    data = build_dataset(train_docs, tokenizer, cfg, words, uses_case(model))
+    data = build_dataset(train_docs, tokenizer, cfg, words, uses_case(model), progress)
     weights = class_weights(data, cfg.train.class_weight_power).to(device)
     generator = torch.Generator().manual_seed(cfg.train.seed)
     loader = DataLoader(data, batch_size=cfg.train.batch_size, shuffle=True, generator=generator,
@@ -113,7 +113,7 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
         row = {"epoch": epoch, "train_loss": total / max(n, 1), "learning_rate": scheduler.get_last_lr()[0]}
         if eval_docs:
             ext = extractor_of(result, cfg)
-            m = evaluate_documents(ext, eval_docs, progress=False).metrics
+            m = evaluate_documents(ext, eval_docs, progress=progress).metrics
             row.update({k: m[k] for k in ("entity_f1", "event_f1", "participant_f1", "exact_event_f1")})
         result.history.append(row)
         tracking_row = {k: v for k, v in row.items() if k != "epoch"}
@@ -151,7 +151,8 @@ def fit_calibrated(cfg: Config, train_docs: list[Document], eval_docs: list[Docu
     calibrator, cands = None, []
     if cal_docs:
         ext = extractor_of(result, cfg)
-        cands = ext.candidates([encode(d.text, ext.tokenizer) for d in cal_docs])
+        for i in tqdm(range(0, len(cal_docs), 16), desc="calibration", disable=not progress, leave=False):
+            cands += ext.candidates([encode(d.text, ext.tokenizer) for d in cal_docs[i : i + 16]])
         calibrator = calibrate_on(cal_docs, cands)
     if refit:
         first_seconds = result.seconds
@@ -213,7 +214,7 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
                                             cfg.data.split_seed, corpus.seed_ids(root / cfg.data.seeds))
     target = root / cfg.output_dir / cfg.name
     tags = {"annotations_digest": corpus.digest(annotations)}
-    with tracking.run(cfg, "train", tags=tags):
+    with tracking.run(cfg, "train", tags=tags) as active:
         run = fit_calibrated(cfg, train_docs, held, progress=progress)
         result, ext = run.result, run.extractor
         cal_ids = {d.id for d in run.calibration_docs}
@@ -221,13 +222,16 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
         fitted = [d.id for d in train_docs if run.refit or d.id not in cal_ids]
         extra = {"train_documents": fitted, "refit_after_calibration": run.refit,
                  "calibration_documents": sorted(cal_ids), "heldout_documents": [d.id for d in held]}
+        if active is not None:  # lets `evaluate` link its run to the logged model
+            extra["mlflow_run_id"] = active.info.run_id
         if held:
             evaluation = evaluate_documents(ext, held, progress=progress)
             metrics = evaluation.metrics
             extra["heldout_metrics"] = metrics
         save(result, cfg, target, extra, ext.calibrator)
         if held:
-            save_evaluation(evaluation, target / "evaluation")
+            save_evaluation(evaluation, target / "evaluation",
+                            {"documents": "heldout", "document_ids": extra["heldout_documents"]})
         if tracking.active():
             tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(fitted),
                                   "calibration_documents": len(cal_ids)})

@@ -7,10 +7,10 @@ import pytest
 
 from pipeline import corpus
 from pipeline.config import load_config
+from pipeline.cv import rescore_cv
 from pipeline.evaluate import evaluate_documents, write_evaluation
 from pipeline.extract import Article, Extractor
 from pipeline.output import check_merged, check_record
-from pipeline.runs import rescore_cv
 from pipeline.train import train
 
 SEEDS = ["001_9f3ea27a63f6ddfc", "003_061ffb02e5cf6f54"]
@@ -138,6 +138,7 @@ def test_rescore_reassembles_saved_candidates_without_rewriting_them(trained, tm
     ev = evaluate_documents(Extractor.load(work / "models" / "tiny"), corpus.load(work / "annotations"), progress=False)
     split = tmp_path / "cv" / "fold-1"
     write_evaluation(ev, split)
+    (tmp_path / "cv" / "summary.json").write_text('{"per_split": {}}')  # what makes it a cv output
     saved = split / "candidates.jsonl"
     before = (saved.stat().st_ino, saved.read_bytes())
     summary = rescore_cv(tmp_path / "cv", work / "annotations")
@@ -168,3 +169,41 @@ def test_cli_predict_skips_invalid_inputs_only_when_asked(trained, root, tmp_pat
     assert "1 input(s) skipped" in result.output
     assert [json.loads(line)["doc_id"] for line in out.read_text().splitlines()] == SEEDS[:2]
     assert sorted(p.name for p in out.parent.iterdir()) == ["events.jsonl"]  # no temporary file left
+
+
+def test_evaluate_other_documents_never_replaces_the_heldout_evaluation(trained, tmp_path):
+    import mlflow
+
+    from pipeline.runs import evaluate_model
+
+    work, _, _ = trained
+    model = tmp_path / "tiny"
+    shutil.copytree(work / "models" / "tiny", model)
+    cfg = json.loads((model / "pipeline_config.json").read_text())
+    cfg["tracking"]["tracking_uri"] = f"sqlite:///{tmp_path / 'mlflow.db'}"  # not the fixture's store
+    (model / "pipeline_config.json").write_text(json.dumps(cfg))
+    (model / "evaluation").mkdir()
+    (model / "evaluation" / "metrics.json").write_text('{"held-out": true}')
+    _, out_dir = evaluate_model(model, "all", None, work)
+    assert out_dir == model / "evaluation-all"
+    assert (model / "evaluation" / "metrics.json").read_text() == '{"held-out": true}'
+    saved = json.loads((out_dir / "metrics.json").read_text())
+    assert saved["documents"] == "all" and saved["document_ids"] == SEEDS and saved["model"] == str(model.resolve())
+    # The evaluate run names the model it scored and the train run that logged it.
+    client = mlflow.MlflowClient(tracking_uri=cfg["tracking"]["tracking_uri"])
+    (run,) = client.search_runs([client.get_experiment_by_name(cfg["tracking"]["experiment"]).experiment_id])
+    train_run = json.loads((model / "training.json").read_text())["mlflow_run_id"]
+    assert run.data.tags["model_dir"] == str(model.resolve())
+    assert run.data.tags["model_uri"] == f"runs:/{train_run}/extractor"
+
+
+def test_long_phases_of_training_show_progress(trained, tiny_model_dir, root, capsys):
+    from pipeline.train import fit_calibrated
+
+    work, _, _ = trained
+    cfg = load_config(root / "configs/default.yaml", [
+        f"model.base_model={tiny_model_dir}", "train.epochs=1", "train.max_steps=1", "data.calibration_fraction=0.5",
+        "train.refit_after_calibration=false", "tracking.enabled=false"])
+    fit_calibrated(cfg, corpus.load(work / "annotations"), progress=True)
+    err = capsys.readouterr().err
+    assert "windows" in err and "calibration" in err  # dataset building, calibrator candidates
