@@ -18,20 +18,8 @@ from .corpus import CorpusError
 from .evaluate import EVENT_KEYS, Evaluation, calibrate_on, evaluate_documents, save_evaluation, score, write_evaluation
 from .extract import Extractor
 from .inputs import InputError, check_articles, expand, read_articles
-from .modeling import ModelError
+from .modeling import model_config
 from .schema import Document, json_default, write_atomic
-
-
-def model_config(model_dir: Path) -> tuple[Config, dict]:
-    model_dir = Path(model_dir)
-    cfg_path, info_path = model_dir / "pipeline_config.json", model_dir / "training.json"
-    if not cfg_path.is_file():
-        raise ModelError(f"{model_dir} is not a trained model directory; run `train` first")
-    try:
-        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
-        return Config.model_validate(json.loads(cfg_path.read_text(encoding="utf-8"))), info
-    except ValueError as exc:  # JSON or config validation
-        raise ModelError(f"{model_dir}: pipeline_config.json or training.json is damaged ({exc})") from exc
 
 
 def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path) -> tuple[Evaluation, Path]:
