@@ -43,8 +43,9 @@ validate: install
 test: install
 	$(PY) -m pytest $(ARGS)
 
+# The store train/evaluate/cv log to: $$MLFLOW_TRACKING_URI when set, else mlflow.db here.
 ui: install
-	$(PY) -m mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port 5000
+	$(PY) -m mlflow ui --backend-store-uri "$$($(PY) -c 'from pipeline.tracking import tracking_uri; print(tracking_uri())')" --host 127.0.0.1 --port 5000
 
 lint: install
 	$(VENV)/bin/ruff check pipeline tests benchmarks

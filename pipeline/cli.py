@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -63,8 +66,10 @@ def import_markup(
     = ROOT / "seeds",
     force: Annotated[bool, typer.Option("--force", help="Replace existing annotation files.")] = False,
 ) -> None:
-    """Convert hand-written inline markup into standoff annotation files. Every file is converted
-    and checked before any is written: a batch is imported whole or not at all."""
+    """Convert hand-written inline markup into standoff annotation files.
+
+    Every file is converted and checked before any is written: a batch is imported whole or not
+    at all."""
     from .markup import convert_files
     from .schema import save_document
 
@@ -114,14 +119,51 @@ def _guard(fn, *args, **kwargs):
         _fail(str(exc))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (docker stop, a scheduler's kill), raised like Ctrl-C so that the MLflow run ends
+    as KILLED and no half-written model stays."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _model_stamp(target: Path) -> int | None:
+    """Identifies the model at `target` (training.json is rewritten by every save)."""
+    try:
+        return (target / "training.json").stat().st_ino
+    except OSError:
+        return None
+
+
 @app.command()
 def train(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides = None) -> None:
     """Fine-tune the extractor; write models/<config name>/ and log an MLflow run."""
+    from .train import preflight
     from .train import train as run_train
 
     cfg = _config(config, overrides)
+    target = _guard(preflight, cfg, ROOT)  # before the data is read: output directory, device, base model
     _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
-    out = _guard(run_train, cfg, ROOT)
+    before = _model_stamp(target)
+    try:
+        with _sigterm_as_interrupt():
+            out = _guard(run_train, cfg, ROOT)
+    except KeyboardInterrupt as exc:
+        after = _model_stamp(target)
+        state = (f"{target} unchanged" if before is not None and after == before else
+                 f"no model written to {target}" if after is None else
+                 f"the new model was already saved to {target}")
+        typer.echo(f"interrupted; {state}", err=True)
+        raise typer.Exit(code=143 if isinstance(exc, Terminated) else 130) from None
     typer.echo(f"trained on {out['train_documents']} documents in {out['train_seconds']:.0f}s -> {out['model_dir']}")
     if out["metrics"]:
         from .evaluate import EVENT_KEYS
@@ -202,8 +244,10 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
            "--only", help="Run just this split (real-news, fold-1, ...); repeatable. Other splits' "
                           "results are kept from earlier runs; those of another config or --folds are "
                           "left out of the summary, with a warning.")] = None) -> None:
-    """k-fold cross-validation over documents, plus the real-news test (train without the seeds,
-    test on them); one MLflow parent run, a child run per fold."""
+    """k-fold cross-validation over documents, plus the real-news test; one MLflow run per split.
+
+    The real-news test trains without the seeds and tests on them; the splits' runs are nested
+    under one parent run."""
     from .cv import cross_validate
 
     cfg = _config(config, overrides)
@@ -236,8 +280,10 @@ def agreement_cmd(
     first: Annotated[Path, typer.Argument(help="Directory of the first annotator's files.")],
     second: Annotated[Path, typer.Argument(help="Directory of the second annotator's files (same ids).")],
 ) -> None:
-    """Inter-annotator agreement: span F1 (exact and overlapping) and event-level agreement of the
-    documents in both sets; a figure with nothing to compare is null."""
+    """Inter-annotator agreement: span F1 and event-level agreement of two annotation sets.
+
+    Span F1 is exact and overlapping; only the documents in both sets are scored, and a figure
+    with nothing to compare is null."""
     import json
 
     from .agreement import agreement, unpaired

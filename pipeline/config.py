@@ -102,22 +102,79 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."))
 
 
-def _yaml(text: str):
-    return yaml.load(text, Loader=_Loader)
+def _string_fields(model: type[BaseModel] | None = None, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], bool]:
+    """Dotted paths of the string-typed fields, each with whether it may be null: their values are
+    read as the text written, so `name: 2024` or `--set tracking.experiment=yes` is a string."""
+    out: dict[tuple[str, ...], bool] = {}
+    for key, f in (model or Config).model_fields.items():
+        path = prefix + (key,)
+        if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel):
+            out.update(_string_fields(f.annotation, path))
+        elif f.annotation is str:
+            out[path] = False
+        elif f.annotation == str | None:
+            out[path] = True
+    return out
 
 
-def _set_dotted(tree: dict[str, Any], dotted: str) -> None:
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def _build(loader: _Loader, node: yaml.Node, path: tuple[str, ...], strings: dict[tuple[str, ...], bool]) -> Any:
+    """The Python value of `node`, with string fields as written and duplicate keys refused (a
+    key given twice was silently the last one, although unknown keys are errors)."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in out:
+                where = ".".join(map(str, path + (key,)))
+                raise ConfigError(f"{where} is given twice (line {key_node.start_mark.line + 1})")
+            out[key] = _build(loader, value_node, path + (str(key),), strings)
+        return out
+    if isinstance(node, yaml.ScalarNode) and path in strings:
+        if strings[path] and node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
+def _yaml(text: str, path: tuple[str, ...] = (), source: str = "YAML") -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node, path, _string_fields())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{source} is not valid YAML: {exc.problem or exc.context}{where}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source} is not valid YAML: {exc}") from exc
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from exc
+    finally:
+        loader.dispose()
+
+
+def _set_dotted(tree: dict[str, Any], dotted: str, origin: dict[tuple[str, ...], str]) -> None:
+    """Apply one override; `origin` remembers which override set which key, so that a later one
+    that needs a section there blames the override that replaced it."""
     key, sep, raw = dotted.partition("=")
     if not sep or not key:
         raise ConfigError(f"override {dotted!r} is not KEY=VALUE")
-    value = _yaml(raw) if raw else ""
+    parts = tuple(key.split("."))
+    value = _yaml(raw, parts, f"override {dotted!r}") if raw else ""
     node = tree
-    parts = key.split(".")
-    for part in parts[:-1]:
+    for i, part in enumerate(parts[:-1]):
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
+            culprit = origin.get(parts[: i + 1])
+            if culprit:
+                raise ConfigError(f"override {culprit!r} replaces the section {part!r} with a value "
+                                  f"(needed by {dotted!r})")
             raise ConfigError(f"override {dotted!r}: {part!r} is not a section")
     node[parts[-1]] = value
+    origin[parts] = dotted
 
 
 def load_config(path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
@@ -126,18 +183,17 @@ def load_config(path: Path | None = None, overrides: list[str] | tuple[str, ...]
     if path is not None:
         path = Path(path)
         try:
-            tree = _yaml(path.read_text(encoding="utf-8")) or {}
+            tree = _yaml(path.read_text(encoding="utf-8"), source=str(path)) or {}
         except OSError as exc:
             raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
         if not isinstance(tree, dict):
             raise ConfigError(f"{path} must hold a mapping")
         tree.setdefault("name", path.stem)
+    origin: dict[tuple[str, ...], str] = {}
     for o in overrides:
-        _set_dotted(tree, o)
+        _set_dotted(tree, o, origin)
     try:
         return Config.model_validate(tree)
     except ValidationError as exc:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import torch
+from pydantic import ValidationError
+from safetensors import SafetensorError
 from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification
 
-from .config import BUNDLED_MODEL
+from .config import BUNDLED_MODEL, Config
 from .features import LABELS, MARKERS, Window
 
 
 class ModelError(RuntimeError):
     pass
+
+
+WEIGHTS = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
 
 
 def resolve_base_model(name: str) -> str:
@@ -36,6 +42,8 @@ def pick_device(requested: str = "auto") -> torch.device:
         return torch.device("cpu")
     if requested == "cuda" and not torch.cuda.is_available():
         raise ModelError("config asks for device cuda but no CUDA GPU is available")
+    if requested == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ModelError("config asks for device mps but no MPS device is available")
     return torch.device(requested)
 
 
@@ -47,6 +55,35 @@ def base_tokenizer(name: str = BUNDLED_MODEL):
         raise ModelError(f"cannot load the tokenizer of {name!r}: {exc}") from exc
 
 
+def _first_line(exc: BaseException) -> str:
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
+def check_base_model(name: str) -> None:
+    """Fail early, with the real problem named, when `model.base_model` cannot be loaded: a
+    directory that does not exist or holds no model, or a hub id that cannot be reached. Reads the
+    config and the tokenizer only, not the weights."""
+    from transformers import AutoConfig
+
+    path = resolve_base_model(name)
+    local = Path(path).expanduser()
+    if local.exists():
+        if not local.is_dir():
+            raise ModelError(f"model.base_model {name!r} is a file, not a model directory")
+        if not (local / "config.json").is_file():
+            raise ModelError(f"model.base_model {name!r} holds no model (no config.json)")
+    elif local.is_absolute() or path.startswith((".", "~")) or path.count("/") > 1 or "\\" in path:
+        # Not a hub id ("namespace/name"): a local directory that is not there.
+        raise ModelError(f"model.base_model: no such directory {path}")
+    try:
+        AutoConfig.from_pretrained(str(local) if local.exists() else path)
+        tokenizer = AutoTokenizer.from_pretrained(str(local) if local.exists() else path)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load base model {name!r}: {_first_line(exc)}") from exc
+    if not tokenizer.is_fast:
+        raise ModelError(f"{name!r} has no fast tokenizer; offsets need one")
+
+
 def load_base(name: str):
     """Tokenizer and a fresh token-classification head on a base encoder, with marker tokens added."""
     path = resolve_base_model(name)
@@ -56,7 +93,7 @@ def load_base(name: str):
             path, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
             label2id={label: i for i, label in enumerate(LABELS)}, ignore_mismatched_sizes=True)
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load base model {name!r}: {exc}") from exc
+        raise ModelError(f"cannot load base model {name!r}: {_first_line(exc)}") from exc
     if not tokenizer.is_fast:
         raise ModelError(f"{name!r} has no fast tokenizer; offsets need one")
     tokenizer.add_special_tokens({"additional_special_tokens": list(MARKERS)})
@@ -64,15 +101,64 @@ def load_base(name: str):
     return tokenizer, model
 
 
+def _incomplete(model_dir: Path, what: str) -> ModelError:
+    return ModelError(f"{model_dir} is not a complete model directory ({what}); run `train` again")
+
+
 def load_trained(model_dir: Path):
+    """Tokenizer and model of a directory written by `train`, checked to belong together: a
+    missing tokenizer.json made transformers fall back to a 5-token vocabulary without a word."""
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
         raise ModelError(f"{model_dir} is not a trained model directory (no config.json); run `train` first")
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForTokenClassification.from_pretrained(model_dir)
-    if [model.config.id2label[i] for i in range(len(LABELS))] != LABELS:
+    if not any((model_dir / w).is_file() for w in WEIGHTS):
+        raise _incomplete(model_dir, "no model.safetensors")
+    if not (model_dir / "tokenizer.json").is_file():
+        raise _incomplete(model_dir, "no tokenizer.json")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{model_dir}: the tokenizer files are damaged ({_first_line(exc)})") from exc
+    try:
+        model = AutoModelForTokenClassification.from_pretrained(model_dir)
+    except (OSError, ValueError, SafetensorError) as exc:
+        raise ModelError(f"{model_dir}: the model weights are damaged or incomplete ({_first_line(exc)}); "
+                         "run `train` again") from exc
+    if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
         raise ModelError(f"{model_dir} was trained with another label set")
+    vocab = model.get_input_embeddings().num_embeddings
+    if len(tokenizer) != vocab or any(tokenizer.convert_tokens_to_ids(m) == tokenizer.unk_token_id for m in MARKERS):
+        raise ModelError(f"{model_dir}: the tokenizer ({len(tokenizer)} tokens) does not belong to the model "
+                         f"({vocab} token embeddings)")
     return tokenizer, model
+
+
+def model_config(model_dir: Path) -> tuple[Config, dict]:
+    """The resolved config and training.json of a model directory, with one-line errors."""
+    model_dir = Path(model_dir)
+    cfg_path, info_path = model_dir / "pipeline_config.json", model_dir / "training.json"
+    if not cfg_path.is_file():
+        raise ModelError(f"{model_dir} is not a trained model directory; run `train` first")
+    if not info_path.is_file():
+        raise _incomplete(model_dir, "no training.json")
+    data = {}
+    for path in (cfg_path, info_path):
+        try:
+            data[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelError(f"cannot read {path}: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{path} is damaged (line {exc.lineno}: {exc.msg})") from exc
+        if not isinstance(data[path.name], dict):
+            raise ModelError(f"{path} is damaged (not a JSON object)")
+    try:
+        cfg = Config.model_validate(data[cfg_path.name])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ModelError(f"{cfg_path} was written by another version of the pipeline ({where}: {first['msg']}); "
+                         "train the model again with this version") from exc
+    return cfg, data[info_path.name]
 
 
 def uses_case(model) -> bool:

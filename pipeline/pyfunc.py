@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import mlflow.pyfunc
@@ -15,23 +16,30 @@ class MeetingExtractorModel(mlflow.pyfunc.PythonModel):
 
         self.extractor = Extractor.load(Path(context.artifacts["model_dir"]))
 
-    def predict(self, context, model_input, params=None) -> list[dict]:
-        """`model_input`: a list of texts, or a DataFrame with a `text` column (and optional
-        `id` and `date` columns). Returns one output record per text, cut at the model's event
-        threshold as `predict` does by default."""
+    # No return annotation: MLflow would read list[dict[str, Any]] as an unvalidated output schema
+    # and warn about it on every log.
+    def predict(self, context, model_input: list[str], params: dict[str, str] | None = None):
+        """`model_input`: article texts (a one-column DataFrame is read as one). A text that starts
+        with a line ` date YYYY-MM-DD` has that document date. Returns one output record per
+        text (`doc_id` is its position), cut at the model's event threshold as `predict` does by
+        default. The type hint gives the logged model its input signature (a list of strings)."""
         from pipeline.extract import Article
 
-        if hasattr(model_input, "to_dict"):
-            rows = model_input.to_dict(orient="records")
-        else:
-            rows = [r if isinstance(r, dict) else {"text": r} for r in model_input]
-        articles = [Article(str(r.get("id", i)), r["text"], r.get("date")) for i, r in enumerate(rows)]
-        return list(self.extractor.predict(articles))
+        return list(self.extractor.predict([Article(str(i), text) for i, text in enumerate(model_input)]))
 
 
 def log_pyfunc(model_dir: Path) -> None:
-    """Log the model directory and this package as the run's `extractor` pyfunc model."""
-    mlflow.pyfunc.log_model(
-        name="extractor", python_model=MeetingExtractorModel(),
-        artifacts={"model_dir": str(model_dir)}, code_paths=[str(PACKAGE)],
-        pip_requirements=["torch", "transformers>=5", "dateparser", "countryinfo", "numpy", "mlflow"])
+    """Log the model directory and this package as the run's `extractor` pyfunc model. The model
+    is logged from code (pyfunc_model.py), the MLflow 3 way, not as a pickled object."""
+    previous = os.environ.get("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR")
+    os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"  # local copies, not downloads
+    try:
+        mlflow.pyfunc.log_model(
+            name="extractor", python_model=str(PACKAGE / "pyfunc_model.py"),
+            artifacts={"model_dir": str(model_dir)}, code_paths=[str(PACKAGE)],
+            pip_requirements=["torch", "transformers>=5", "dateparser", "countryinfo", "numpy", "mlflow"])
+    finally:
+        if previous is None:
+            os.environ.pop("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", None)
+        else:
+            os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = previous

@@ -12,25 +12,11 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import corpus, tracking
-from .config import Config
 from .corpus import CorpusError
 from .evaluate import HELDOUT_TITLE, Evaluation, evaluate_documents, save_evaluation
 from .extract import Extractor
 from .inputs import InputError, check_articles, expand, read_articles
-from .modeling import ModelError
-
-
-def model_config(model_dir: Path) -> tuple[Config, dict]:
-    model_dir = Path(model_dir)
-    cfg_path, info_path = model_dir / "pipeline_config.json", model_dir / "training.json"
-    if not cfg_path.is_file():
-        raise ModelError(f"{model_dir} is not a trained model directory; run `train` first")
-    try:
-        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
-        return Config.model_validate(json.loads(cfg_path.read_text(encoding="utf-8"))), info
-    except ValueError as exc:  # JSON or config validation
-        raise ModelError(f"{model_dir}: pipeline_config.json or training.json is damaged ({exc})") from exc
-
+from .modeling import model_config
 
 TITLES = {"seeds": "Reliability on the seed documents",
           "all": "Reliability on all documents (training documents included)"}

@@ -50,7 +50,11 @@ def run(cfg: Config, kind: str, run_name: str | None = None, nested: bool = Fals
     all_tags = {"kind": kind, "git_commit": git_commit(), "base_model": cfg.model.base_model, **(tags or {})}
     with mlflow.start_run(run_name=run_name or f"{kind}-{cfg.name}", nested=nested, tags=all_tags) as active:
         mlflow.log_params({k: str(v) for k, v in flatten(cfg).items()})
-        yield active
+        try:
+            yield active
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the CLI: not a failure
+            mlflow.end_run("KILLED")
+            raise
 
 
 def log_metrics(metrics: dict[str, float], step: int | None = None) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import shutil
+import signal
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +26,45 @@ from .config import Config
 from .events import Candidate
 from .extract import Extractor
 from .features import LABELS, encode, training_windows, trigger_vocabulary
-from .modeling import collator, load_base, pick_device, uses_case
+from .modeling import ModelError, check_base_model, collator, load_base, pick_device, uses_case
 from .schema import Document, json_default, write_atomic
+
+
+class TrainError(ModelError):
+    """A `train` run that cannot start or cannot write its model directory."""
+
+
+MODEL_MARKERS = ("pipeline_config.json", "training.json")  # written by `save`, last
+
+
+def is_model_dir(path: Path) -> bool:
+    return path.is_dir() and all((path / m).is_file() for m in MODEL_MARKERS)
+
+
+def check_output(target: Path) -> None:
+    """Fail before any work if `target` cannot become the model directory: something that is not
+    a model written by `train` is there (it would be deleted), or its parent cannot be written."""
+    if (target.exists() or target.is_symlink()) and not is_model_dir(target):
+        raise TrainError(f"{target} exists and is not a model directory written by `train` (no "
+                         f"{' or '.join(MODEL_MARKERS)}); saving would delete it: choose another name or "
+                         "output_dir, or move it away")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise TrainError(f"output_dir {target.parent} is a file, not a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".probe"))
+    except OSError as exc:
+        raise TrainError(f"cannot write the model directory {target}: {exc.strerror or exc}") from exc
+
+
+def preflight(cfg: Config, root: Path) -> Path:
+    """Every check that needs neither the data nor the weights: output directory, device, base
+    model. Run before an MLflow run is opened, so a user error leaves no failed run behind."""
+    target = root / cfg.output_dir / cfg.name
+    check_output(target)
+    pick_device(cfg.train.device)
+    check_base_model(cfg.model.base_model)
+    return target
 
 
 @dataclass
@@ -116,7 +157,10 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
             m = evaluate_documents(ext, eval_docs, progress=progress).metrics
             row.update({k: m[k] for k in ("entity_f1", "event_f1", "participant_f1", "exact_event_f1")})
         result.history.append(row)
-        tracking_row = {k: v for k, v in row.items() if k != "epoch"}
+        # Per-epoch scores (uncalibrated, no threshold) get names of their own: under the final
+        # held-out names, the last epoch's value would be the one the runs table shows.
+        tracking_row = {k if k in ("train_loss", "learning_rate") else f"epoch_{k}": v
+                        for k, v in row.items() if k != "epoch"}
         if track and tracking.active():
             tracking.log_metrics(tracking_row, step=epoch)
         if progress:
@@ -173,22 +217,41 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
     """Write model, tokenizer, label map and resolved config to `target`, replacing an older model
     only once the new one is complete."""
     target = Path(target)
+    check_output(target)  # something else may have appeared there while training
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    result.model.save_pretrained(partial)
-    result.tokenizer.save_pretrained(partial)
-    write_atomic(partial / "pipeline_config.json", json.dumps(cfg.model_dump(), indent=2))
-    write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
-    if calibrator:
-        write_atomic(partial / "calibration.json", calibrator.to_json())
-    write_atomic(partial / "training.json", json.dumps(
-        {"history": result.history, "train_seconds": round(result.seconds, 1), **extra}, indent=2,
-        default=json_default))
+    try:
+        result.model.save_pretrained(partial)
+        result.tokenizer.save_pretrained(partial)
+        write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
+        if calibrator:
+            write_atomic(partial / "calibration.json", calibrator.to_json())
+        # The markers of a model directory (MODEL_MARKERS) come last.
+        write_atomic(partial / "pipeline_config.json", json.dumps(cfg.model_dump(), indent=2))
+        write_atomic(partial / "training.json", json.dumps(
+            {"history": result.history, "train_seconds": round(result.seconds, 1), **extra}, indent=2,
+            default=json_default))
+    except BaseException:  # an interrupted or failed save leaves no half-written directory behind
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _swap(partial, target)
+
+
+def _swap(partial: Path, target: Path) -> None:
+    """Put the complete model in place of the old one. Ctrl-C and SIGTERM are held back for the
+    two renames, so an interrupted run never leaves the old model gone and the new one not there."""
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    partial.rename(target)
+    hold = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if hold:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        if target.exists():
+            target.rename(old)
+        partial.rename(target)
+    finally:
+        if hold:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -208,11 +271,11 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
     models/<name>/, log everything to one MLflow run. Returns the held-out metrics."""
     from .evaluate import evaluate_documents, save_evaluation
 
+    target = preflight(cfg, root)
     annotations = root / cfg.data.annotations
     docs = corpus.load(annotations)
     train_docs, held = corpus.holdout_split(docs, cfg.data.holdout, cfg.data.holdout_fraction,
                                             cfg.data.split_seed, corpus.seed_ids(root / cfg.data.seeds))
-    target = root / cfg.output_dir / cfg.name
     tags = {"annotations_digest": corpus.digest(annotations)}
     with tracking.run(cfg, "train", tags=tags) as active:
         run = fit_calibrated(cfg, train_docs, held, progress=progress)

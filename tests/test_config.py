@@ -51,3 +51,46 @@ def test_config_that_is_not_utf8(tmp_path):
     path.write_bytes(b"name: caf\xe9\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(path)
+
+
+@pytest.mark.parametrize("override,field,value", [
+    ("name=2024", "name", "2024"),  # the README allows a name to start with a digit
+    ("name=yes", "name", "yes"),
+    ("name=null", "name", "null"),
+    ("tracking.experiment=2024", "experiment", "2024"),
+    ("tracking.experiment=no", "experiment", "no"),
+    ("name='2024'", "name", "2024"),  # quoting still works
+])
+def test_string_fields_read_as_written(override, field, value):
+    cfg = load_config(None, [override])
+    assert (cfg.tracking.experiment if field == "experiment" else cfg.name) == value
+
+
+def test_string_fields_in_a_file_read_as_written(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("name: 2024\ntracking:\n  experiment: on\n  tracking_uri: null\n  enabled: no\n")
+    cfg = load_config(path)
+    assert (cfg.name, cfg.tracking.experiment, cfg.tracking.tracking_uri, cfg.tracking.enabled) == \
+        ("2024", "on", None, False)
+
+
+def test_the_override_that_replaced_a_section_is_blamed():
+    with pytest.raises(ConfigError, match=r"override 'train=3' replaces the section 'train'"):
+        load_config(None, ["train=3", "train.max_steps=1"])
+
+
+def test_duplicate_keys_are_errors(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("name: x\ntrain:\n  epochs: 1\n  epochs: 2\n")
+    with pytest.raises(ConfigError, match=r"train.epochs is given twice \(line 4\)"):
+        load_config(path)
+
+
+def test_invalid_yaml_is_one_line(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("train: {epochs: [1}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "is not valid YAML" in str(info.value) and "line 1" in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(ConfigError, match="override 'train.epochs=\\[1' is not valid YAML"):
+        load_config(None, ["train.epochs=[1"])

@@ -207,3 +207,26 @@ def test_long_phases_of_training_show_progress(trained, tiny_model_dir, root, ca
     fit_calibrated(cfg, corpus.load(work / "annotations"), progress=True)
     err = capsys.readouterr().err
     assert "windows" in err and "calibration" in err  # dataset building, calibrator candidates
+
+
+def test_mlflow_headline_metrics_are_the_final_heldout_figures(tmp_path, root, tiny_model_dir):
+    """Per-epoch (uncalibrated) scores have names of their own; under the final names, the last
+    epoch's value was what the runs table and Compare showed, not the metrics.json figure."""
+    import mlflow
+
+    (tmp_path / "annotations").mkdir()
+    (tmp_path / "seeds").mkdir()
+    for s in SEEDS:
+        shutil.copy(root / "annotations" / f"{s}.json", tmp_path / "annotations")
+    cfg = load_config(root / "configs/default.yaml", [
+        f"model.base_model={tiny_model_dir}", "train.epochs=1", "train.batch_size=8", "data.holdout=random",
+        "data.holdout_fraction=0.5", "data.calibration_fraction=0", "name=heldout",
+        f"tracking.tracking_uri=sqlite:///{tmp_path / 'mlflow.db'}"])
+    out = train(cfg, tmp_path, progress=False)
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    (run,) = client.search_runs([client.get_experiment_by_name(cfg.tracking.experiment).experiment_id])
+    saved = json.loads((tmp_path / "models" / "heldout" / "evaluation" / "metrics.json").read_text())["metrics"]
+    for key in ("event_f1", "entity_f1", "exact_event_f1", "participant_f1"):
+        assert run.data.metrics[key] == pytest.approx(saved[key]) == pytest.approx(out["metrics"][key])
+        assert len(client.get_metric_history(run.info.run_id, key)) == 1  # the final figure only
+        assert [m.step for m in client.get_metric_history(run.info.run_id, f"epoch_{key}")] == [1]

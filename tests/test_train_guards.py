@@ -1,0 +1,122 @@
+"""`train` refuses what it cannot do before any work, and ends an interrupted run cleanly."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+SEEDS = ["001_9f3ea27a63f6ddfc", "003_061ffb02e5cf6f54"]
+
+
+@pytest.fixture
+def work(tmp_path, root, tiny_model_dir):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "seeds").mkdir()
+    for s in SEEDS:
+        shutil.copy(root / "annotations" / f"{s}.json", tmp_path / "ann")
+        shutil.copy(root / "seeds" / f"{s}.txt", tmp_path / "seeds")
+    return tmp_path
+
+
+def _args(work, base, *more):
+    return ["train", "--set", "name=tiny", "--set", f"output_dir={work / 'models'}",
+            "--set", f"data.annotations={work / 'ann'}", "--set", f"data.seeds={work / 'seeds'}",
+            "--set", f"model.base_model={base}", "--set", "train.epochs=1", "--set", "data.holdout=none",
+            "--set", f"tracking.tracking_uri=sqlite:///{work / 'mlflow.db'}", *more]
+
+
+def _runs(work) -> list[tuple[str, str]]:
+    with sqlite3.connect(work / "mlflow.db") as db:
+        return db.execute("select name, status from runs").fetchall()
+
+
+def test_refuses_to_replace_a_directory_that_is_not_a_model(work, tiny_model_dir):
+    victim = work / "models" / "tiny"
+    victim.mkdir(parents=True)
+    (victim / "summary.json").write_text("{}")  # e.g. a cv result directory
+    # The annotations do not exist: the refusal must come before any data is read.
+    result = runner.invoke(app, _args(work, tiny_model_dir, "--set", f"data.annotations={work / 'none'}"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "exists and is not a model directory written by `train`" in result.output
+    assert (victim / "summary.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("output_dir,message", [
+    ("afile", "is a file, not a directory"),
+    ("/proc/nope", "cannot write the model directory"),
+])
+def test_an_unusable_output_dir_is_found_before_training(work, tiny_model_dir, output_dir, message):
+    (work / "afile").write_text("x")
+    target = output_dir if output_dir.startswith("/") else str(work / output_dir)
+    result = runner.invoke(app, _args(work, tiny_model_dir, "--set", f"output_dir={target}",
+                                      "--set", f"data.annotations={work / 'none'}"))
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("setting,message", [
+    ("base=/nonexistent/model", "no such directory /nonexistent/model"),
+    ("base=EMPTY", "holds no model (no config.json)"),
+    ("train.device=mps", "config asks for device mps but no MPS device is available"),
+])
+def test_preflight_errors_come_before_an_mlflow_run(work, tiny_model_dir, setting, message):
+    if setting == "train.device=mps" and torch.backends.mps.is_available():
+        pytest.skip("this machine has MPS")
+    (work / "empty").mkdir()
+    base = {"base=/nonexistent/model": "/nonexistent/model", "base=EMPTY": str(work / "empty")}.get(setting)
+    extra = [] if base else ["--set", setting]
+    result = runner.invoke(app, _args(work, base or tiny_model_dir, *extra))
+    assert result.exit_code == 1 and message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (work / "mlflow.db").exists()  # no FAILED run left in the experiment
+
+
+def _fake_model(path):
+    path.mkdir(parents=True)
+    for name in ("pipeline_config.json", "training.json"):
+        (path / name).write_text("{}")
+
+
+@pytest.mark.parametrize("how", ["sigterm", "sigint"])
+def test_an_interrupted_run_is_killed_and_the_model_unchanged(work, tiny_model_dir, monkeypatch, how):
+    import pipeline.train
+
+    def interrupted(*args, **kwargs):
+        if how == "sigint":
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10_000_000):  # the handler raises at the next bytecode
+            pass
+        raise AssertionError("SIGTERM was not turned into an interruption")
+
+    def unhandled(signum, frame):  # so that a regression fails this test instead of killing pytest
+        raise RuntimeError("SIGTERM reached the test's own handler")
+
+    monkeypatch.setattr(pipeline.train, "fit_calibrated", interrupted)
+    target = work / "models" / "tiny"
+    _fake_model(target)
+    before = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        result = runner.invoke(app, _args(work, tiny_model_dir))
+        assert signal.getsignal(signal.SIGTERM) is unhandled
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert result.exit_code == (143 if how == "sigterm" else 130), result.output
+    assert f"interrupted; {target} unchanged" in result.output and "Traceback" not in result.output
+    assert _runs(work) == [("train-tiny", "KILLED")]
+    assert json.loads((target / "training.json").read_text()) == {}
+
+
+def test_help_of_every_command_starts_with_one_line():
+    import inspect
+
+    for command in app.registered_commands:
+        first = inspect.cleandoc(command.callback.__doc__).split("\n\n")[0]
+        assert "\n" not in first, command.callback.__name__
