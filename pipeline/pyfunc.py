@@ -6,8 +6,26 @@ import os
 from pathlib import Path
 
 import mlflow.pyfunc
+from pydantic import BaseModel, field_validator
+
+from pipeline.schema import iso_day
 
 PACKAGE = Path(__file__).resolve().parent
+
+
+class ArticleInput(BaseModel):
+    """One article for the pyfunc model: a row of a DataFrame or a dict with these keys."""
+
+    text: str
+    id: str | None = None
+    date: str | None = None  # the article date, YYYY-MM-DD, for relative dates ("on Monday")
+
+    @field_validator("date")
+    @classmethod
+    def _calendar_day(cls, value: str | None) -> str | None:
+        if value is not None and not iso_day(value):
+            raise ValueError(f"date {value!r} is not a YYYY-MM-DD calendar day")
+        return value
 
 
 class MeetingExtractorModel(mlflow.pyfunc.PythonModel):
@@ -18,14 +36,15 @@ class MeetingExtractorModel(mlflow.pyfunc.PythonModel):
 
     # No return annotation: MLflow would read list[dict[str, Any]] as an unvalidated output schema
     # and warn about it on every log.
-    def predict(self, context, model_input: list[str], params: dict[str, str] | None = None):
-        """`model_input`: article texts (a one-column DataFrame is read as one). A text that starts
-        with a line ` date YYYY-MM-DD` has that document date. Returns one output record per
-        text (`doc_id` is its position), cut at the model's event threshold as `predict` does by
-        default. The type hint gives the logged model its input signature (a list of strings)."""
+    def predict(self, context, model_input: list[ArticleInput], params: dict[str, str] | None = None):
+        """`model_input`: a DataFrame with a `text` column and optional `id` and `date` columns, or
+        a list of such dicts. Returns one output record per article (`doc_id` is its `id`, else
+        its position), cut at the model's event threshold as `predict` does by default. The type
+        hint gives the logged model its input signature, which MLflow validates."""
         from pipeline.extract import Article
 
-        return list(self.extractor.predict([Article(str(i), text) for i, text in enumerate(model_input)]))
+        return list(self.extractor.predict([Article(a.id if a.id is not None else str(i), a.text, a.date)
+                                            for i, a in enumerate(model_input)]))
 
 
 def log_pyfunc(model_dir: Path) -> None:

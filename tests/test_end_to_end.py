@@ -87,8 +87,15 @@ def test_run_is_logged_to_mlflow_with_pyfunc_model(trained):
     assert "sample_predictions.jsonl" in artifacts
     mlflow.set_tracking_uri(f"sqlite:///{work / 'mlflow.db'}")
     model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/extractor")
-    (out,) = model.predict(["Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns."])
-    assert check_record(out) == []
+    text = "Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns on Monday."
+    (out,) = model.predict([{"text": text, "date": "2023-05-09"}])
+    assert check_record(out, text) == [] and out["doc_id"] == "0" and out["document_date"] == "2023-05-09"
+    import pandas as pd
+
+    outs = model.predict(pd.DataFrame({"text": [text, text], "id": ["a", "b"], "date": ["2023-05-09", None]}))
+    assert [(o["doc_id"], o["document_date"]) for o in outs] == [("a", "2023-05-09"), ("b", None)]
+    with pytest.raises(Exception, match="calendar day"):  # MLflow checks the input against the signature
+        model.predict([{"text": text, "date": "2023-02-30"}])
 
 
 def test_cli_predict_writes_one_valid_record_per_file(trained, root, tmp_path):
