@@ -26,6 +26,10 @@ def _quiet() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def _stderr(message: str) -> None:
+    typer.echo(message, err=True)
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=1)
@@ -252,7 +256,7 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
 
     cfg = _config(config, overrides)
     _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
-    summary = _guard(cross_validate, cfg, ROOT, folds, only or ())
+    summary = _guard(cross_validate, cfg, ROOT, folds, only or (), _stderr)
     typer.echo(summary["table"])
 
 
@@ -310,4 +314,4 @@ def rescore(cv_dir: Annotated[Path, typer.Argument(help="Output directory of `cv
 
     if not cv_dir.is_dir():
         _fail(f"{cv_dir} is not a directory")
-    typer.echo(_guard(rescore_cv, cv_dir, annotations, ROOT / "annotations")["table"])
+    typer.echo(_guard(rescore_cv, cv_dir, annotations, ROOT / "annotations", _stderr)["table"])

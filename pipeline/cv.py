@@ -15,8 +15,8 @@ import hashlib
 import json
 import shutil
 import statistics
-import sys
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from . import corpus, tracking
@@ -32,7 +32,7 @@ from .evaluate import (
     score,
     write_evaluation,
 )
-from .schema import Document, json_default, write_atomic
+from .schema import Document, json_default, swap_dir, write_atomic
 
 SUMMARY = "summary.json"
 SPLIT_INFO = "split.json"
@@ -42,8 +42,8 @@ class CVError(ValueError):
     """A cv output directory that is damaged, incomplete or not a cv output at all."""
 
 
-def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+def _silent(message: str) -> None:
+    pass
 
 
 def config_hash(cfg: Config) -> str:
@@ -60,9 +60,14 @@ def _split_order(name: str) -> tuple[bool, str]:
 def _summary(rows: list[dict]) -> dict:
     if not rows:  # e.g. `cv --only real-news` before any fold has run
         return {}
-    keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
-    return {k: {"mean": statistics.fmean(r[k] for r in rows),
-                "std": statistics.stdev(r[k] for r in rows) if len(rows) > 1 else 0.0} for k in keys}
+    # Each key over the rows that have it: per-label scores exist only for labels a fold holds,
+    # and a split copied in and re-scored has no training figures.
+    out = {}
+    for k in sorted({k for r in rows for k, v in r.items() if isinstance(v, (int, float))}):
+        values = [r[k] for r in rows if isinstance(r.get(k), (int, float))]
+        out[k] = {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+                  "n": len(values)}
+    return out
 
 
 def _read_json(path: Path) -> dict:
@@ -135,42 +140,43 @@ def assemble(per_split: dict, splits: dict, ref: dict) -> dict:
     return summary
 
 
-def _excluded_warning(summary: dict, cv_dir: Path) -> None:
+def _excluded_warning(summary: dict, cv_dir: Path, report: Callable[[str], None]) -> None:
     if summary["excluded"]:
-        _warn(f"{cv_dir}: {', '.join(summary['excluded'])} ran with another config, --folds or annotations "
+        report(f"warning: {cv_dir}: {', '.join(summary['excluded'])} ran with another config, --folds or annotations "
               "(see split.json); left out of the summary (re-run them with --only)")
 
 
 def _merge(cv_dir: Path, rows: dict, splits: dict, ref: dict, fresh: bool) -> dict:
-    """Merge split results into summary.json as it is now on disk, under the lock."""
-    with _locked(cv_dir):
-        prior = read_summary(cv_dir) if not fresh and (cv_dir / SUMMARY).exists() else {}
-        summary = assemble({**prior.get("per_split", {}), **rows}, {**prior.get("splits", {}), **splits}, ref)
-        write_atomic(cv_dir / SUMMARY, json.dumps(summary, indent=2, default=json_default))
+    """Merge split results into summary.json as it is now on disk; the caller holds the lock."""
+    prior = read_summary(cv_dir) if not fresh and (cv_dir / SUMMARY).exists() else {}
+    summary = assemble({**prior.get("per_split", {}), **rows}, {**prior.get("splits", {}), **splits}, ref)
+    write_atomic(cv_dir / SUMMARY, json.dumps(summary, indent=2, default=json_default))
     return summary
 
 
-def _write_split(split_dir: Path, ev: Evaluation, calibration: Evaluation | None, info: dict) -> dict[str, Path]:
-    """Write a split beside the old one and swap it in whole: nothing of an earlier run (its
-    calibration/, a reliability plot) survives to be mixed with the new results."""
-    partial = split_dir.with_name(f".{split_dir.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    paths = write_evaluation(ev, partial)
-    if calibration is not None:  # kept so that `rescore` can refit the calibrator
-        write_evaluation(calibration, partial / "calibration")
-    write_atomic(partial / SPLIT_INFO, json.dumps(info, indent=2, default=json_default))
-    old = split_dir.with_name(f".{split_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if split_dir.exists():
-        split_dir.rename(old)
-    partial.rename(split_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return {k: split_dir / p.name for k, p in paths.items()}
+def _write_split(split_dir: Path, ev: Evaluation, calibration: Evaluation | None,
+                 info: dict) -> tuple[Path, dict[str, str]]:
+    """Write a split into a directory of its own beside the old one (two runs of one split never
+    share it), to be swapped in whole: nothing of an earlier run (its calibration/, a reliability
+    plot) survives to be mixed with the new results. Returns it and the evaluation's file names."""
+    split_dir.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=split_dir.parent, prefix=f".{split_dir.name}.", suffix=".partial"))
+    try:
+        names = {k: p.name for k, p in write_evaluation(ev, partial).items()}
+        if calibration is not None:  # kept so that `rescore` can refit the calibrator
+            write_evaluation(calibration, partial / "calibration")
+        write_atomic(partial / SPLIT_INFO, json.dumps(info, indent=2, default=json_default))
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return partial, names
 
 
-def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) -> dict:
+def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = (),
+                   report: Callable[[str], None] = _silent) -> dict:
     """k folds over documents and the real-news test, in one parent MLflow run with child runs.
-    `only` runs the named splits and keeps the other splits' results from an earlier run."""
+    `only` runs the named splits and keeps the other splits' results from an earlier run.
+    `report` receives progress lines and warnings (the CLI prints them on stderr)."""
     from .train import fit_calibrated
 
     annotations = root / cfg.data.annotations
@@ -197,11 +203,11 @@ def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) ->
             prior = read_summary(out_dir)
             kept = assemble({n: r for n, r in prior["per_split"].items() if n not in only},
                             prior.get("splits", {}), ref)
-            _excluded_warning(kept, out_dir)
+            _excluded_warning(kept, out_dir, report)
     summary: dict = {}
     with tracking.run(cfg, "cv", run_name=f"cv-{cfg.name}", tags={"folds": str(k), "annotations_digest": digest}):
         for i, (name, train_docs, test_docs) in enumerate(splits, 1):
-            print(f"split {i}/{len(splits)}: {name}", file=sys.stderr)
+            report(f"split {i}/{len(splits)}: {name}")
             with tracking.run(cfg, "cv-fold", run_name=name, nested=True):
                 run = fit_calibrated(cfg, train_docs)
                 ev = evaluate_documents(run.extractor, test_docs)
@@ -210,16 +216,21 @@ def cross_validate(cfg: Config, root: Path, k: int, only: Sequence[str] = ()) ->
                 info = {**ref, "folds": k if name.startswith("fold-") else None, "config": cfg.model_dump()}
                 calibration = (score(run.calibration_docs, run.calibration_candidates)
                                if run.calibration_docs else None)
-                log_evaluation(ev, _write_split(out_dir / name, ev, calibration, info))
+                partial, files = _write_split(out_dir / name, ev, calibration, info)
                 del info["config"]  # the summary keeps the hash; split.json the whole config
-                # A full run starts the summary afresh; `--only` merges into the one on disk.
-                summary = _merge(out_dir, {name: row}, {name: info}, ref, fresh=not only and i == 1)
+                # Swap and merge under the lock, so a concurrent `rescore` never writes its
+                # re-scoring of the old split into the new one. A full run starts the summary
+                # afresh; `--only` merges into the one on disk.
+                with _locked(out_dir):
+                    swap_dir(partial, out_dir / name)
+                    summary = _merge(out_dir, {name: row}, {name: info}, ref, fresh=not only and i == 1)
+                log_evaluation(ev, {k: out_dir / name / f for k, f in files.items()})
         if tracking.active():
             flat = {f"cv_{stat}_{key}": v[stat] for key, v in summary["cv"].items() for stat in ("mean", "std")}
             if summary["real_news"]:
                 flat.update({f"realnews_{key}": v for key, v in summary["real_news"].items()})
             tracking.log_metrics(flat)
-    _excluded_warning(summary, out_dir)
+    _excluded_warning(summary, out_dir, report)
     return summary
 
 
@@ -280,7 +291,8 @@ def rescore(split_dir: Path, docs: dict[str, Document], annotations: Path) -> tu
     return ev, cal_ev
 
 
-def rescore_cv(cv_dir: Path, annotations: Path | None = None, default_annotations: Path | None = None) -> dict:
+def rescore_cv(cv_dir: Path, annotations: Path | None = None, default_annotations: Path | None = None,
+               report: Callable[[str], None] = _silent) -> dict:
     """Re-score every split of a `cv` output directory and rewrite its summary. Each split is read
     against `annotations`, else the annotation directory it ran with (split.json, summary.json),
     else `default_annotations`. Every split is read and re-scored before anything is written."""
@@ -320,5 +332,5 @@ def rescore_cv(cv_dir: Path, annotations: Path | None = None, default_annotation
             ref["folds"] = sum(n.startswith("fold-") for n in per_split)
         result = assemble(per_split, splits, ref)
         write_atomic(cv_dir / SUMMARY, json.dumps(result, indent=2, default=json_default))
-    _excluded_warning(result, cv_dir)
+    _excluded_warning(result, cv_dir, report)
     return result

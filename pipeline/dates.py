@@ -161,9 +161,10 @@ _RUN_ON = [
 ]
 _LEFT = re.compile(rf"(?<![\w]){_D}{_SP}(?:of{_SP})?$")
 # A date phrase names a number, a month, a weekday or a unit of time ("two" alone names none).
-_CALENDAR = re.compile(rf"\d|{_M}|\b{_DAYNAME}\b|\b(?:today|tonight|yesterday|tomorrow|now|ago|days?|weeks?|"
-                       r"weekends?|fortnight|months?|years?|decades?|morning|afternoon|evening|night|noon|midnight)\b",
-                       re.I)
+_CALENDAR = re.compile(
+    rf"\d|{_M}|\b{_DAYNAME}\b|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b"
+    r"|\b(?:today|tonight|yesterday|tomorrow|now|ago|days?|weeks?|weekends?|fortnight|months?|years?|decades?"
+    r"|morning|afternoon|evening|night|noon|midnight)\b", re.I)
 _SHIFTED_MONTH = re.compile(rf"^(last|past|next|coming)\s+({_M})$", re.I)
 _LEFT_MONTH = re.compile(rf"(?<![\w]){_M}{_SP}$")
 

@@ -17,7 +17,7 @@ class ArticleInput(BaseModel):
     """One article for the pyfunc model: a row of a DataFrame or a dict with these keys."""
 
     text: str
-    id: str | None = None
+    id: str | int | None = None  # a DataFrame's id column is often numeric
     date: str | None = None  # the article date, YYYY-MM-DD, for relative dates ("on Monday")
 
     @field_validator("date")
@@ -43,7 +43,7 @@ class MeetingExtractorModel(mlflow.pyfunc.PythonModel):
         hint gives the logged model its input signature, which MLflow validates."""
         from pipeline.extract import Article
 
-        return list(self.extractor.predict([Article(a.id if a.id is not None else str(i), a.text, a.date)
+        return list(self.extractor.predict([Article(str(a.id) if a.id is not None else str(i), a.text, a.date)
                                             for i, a in enumerate(model_input)]))
 
 

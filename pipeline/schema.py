@@ -6,9 +6,14 @@ offset anywhere in the pipeline indexes the document text exactly as read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +151,39 @@ def write_atomic(path: Path, content: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)
+
+
+def swap_dir(partial: Path, target: Path) -> None:
+    """Put a complete directory (a model, a cv split) in place of the old one. Ctrl-C and SIGTERM
+    are held back until the two renames and the clean-up are done, so an interrupted run never
+    leaves the old one gone and the new one not there, nor a copy of the old one behind."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    with _signals_held():
+        if target.exists():
+            target.rename(old)
+        partial.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Record SIGINT/SIGTERM instead of acting on them, and deliver them on leaving. Python runs
+    signal handlers in the main thread whichever thread the OS delivers to, so swapping the
+    handlers holds them back where a thread's signal mask would not."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    handlers = {s: signal.signal(s, lambda signum, frame: pending.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+        for s in pending:
+            signal.raise_signal(s)
 
 
 def json_default(obj: Any) -> Any:

@@ -7,9 +7,7 @@ import math
 import os
 import random
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +25,7 @@ from .events import Candidate
 from .extract import Extractor
 from .features import LABELS, encode, training_windows, trigger_vocabulary
 from .modeling import ModelError, check_base_model, collator, load_base, pick_device, uses_case
-from .schema import Document, json_default, write_atomic
+from .schema import Document, json_default, swap_dir, write_atomic
 
 
 class TrainError(ModelError):
@@ -234,25 +232,7 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
     except BaseException:  # an interrupted or failed save leaves no half-written directory behind
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    _swap(partial, target)
-
-
-def _swap(partial: Path, target: Path) -> None:
-    """Put the complete model in place of the old one. Ctrl-C and SIGTERM are held back for the
-    two renames, so an interrupted run never leaves the old model gone and the new one not there."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    hold = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-    if hold:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        if target.exists():
-            target.rename(old)
-        partial.rename(target)
-    finally:
-        if hold:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_dir(partial, target)
 
 
 def _log_samples(result: FitResult, cfg: Config, docs: list[Document], target: Path) -> None:
@@ -285,8 +265,6 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
         fitted = [d.id for d in train_docs if run.refit or d.id not in cal_ids]
         extra = {"train_documents": fitted, "refit_after_calibration": run.refit,
                  "calibration_documents": sorted(cal_ids), "heldout_documents": [d.id for d in held]}
-        if active is not None:  # lets `evaluate` link its run to the logged model
-            extra["mlflow_run_id"] = active.info.run_id
         if held:
             evaluation = evaluate_documents(ext, held, progress=progress)
             metrics = evaluation.metrics
@@ -303,6 +281,10 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
             from .pyfunc import log_pyfunc
 
             log_pyfunc(target)
+            if active is not None:  # only once the model is logged: lets `evaluate` link its run to it
+                info = json.loads((target / "training.json").read_text(encoding="utf-8"))
+                write_atomic(target / "training.json", json.dumps({**info, "mlflow_run_id": active.info.run_id},
+                                                                   indent=2, default=json_default))
     return {"model_dir": str(target), "train_seconds": result.seconds, "metrics": metrics,
             "train_documents": len(fitted), "calibration_documents": len(cal_ids),
             "heldout_documents": len(held)}

@@ -68,12 +68,15 @@ def _files(directory: Path) -> dict:
     return {p: p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file() and p.name != ".summary.lock"}
 
 
-def test_only_leaves_out_splits_of_another_fold_count_or_config(work, root, fake_model, capsys):
-    cross_validate(_cfg(root), work, 2)
-    err = capsys.readouterr().err
+def test_only_leaves_out_splits_of_another_fold_count_or_config(work, root, fake_model):
+    lines: list[str] = []
+    cross_validate(_cfg(root), work, 2, report=lines.append)
+    err = "\n".join(lines)
+    lines.clear()
     assert "split 1/3: real-news" in err and "split 3/3: fold-2" in err
-    summary = cross_validate(_cfg(root), work, 3, only=["fold-1"])
-    err = capsys.readouterr().err
+    summary = cross_validate(_cfg(root), work, 3, only=["fold-1"], report=lines.append)
+    err = "\n".join(lines)
+    lines.clear()
     assert "split 1/1: fold-1" in err and "fold-2 ran with another config, --folds or annotations" in err
     # fold-2 of the 2-fold partition is not averaged with fold-1 of the 3-fold one
     assert summary["folds"] == 3 and summary["excluded"] == ["fold-2"]
@@ -81,8 +84,8 @@ def test_only_leaves_out_splits_of_another_fold_count_or_config(work, root, fake
     assert summary["real_news"] is not None  # the real-news split does not depend on --folds
     info = json.loads((work / "models/t-cv/fold-1/split.json").read_text())
     assert info["folds"] == 3 and info["config"]["train"]["learning_rate"] == 1e-4
-    summary = cross_validate(_cfg(root, "train.learning_rate=0.001"), work, 3, only=["fold-1"])
-    assert "real-news, fold-2 ran with another config" in capsys.readouterr().err
+    summary = cross_validate(_cfg(root, "train.learning_rate=0.001"), work, 3, only=["fold-1"], report=lines.append)
+    assert "real-news, fold-2 ran with another config" in "\n".join(lines)
     assert summary["excluded"] == ["real-news", "fold-2"] and summary["real_news"] is None
     assert summary["per_split"]["fold-2"]["entity_f1"] == 1e-4  # kept, listed, not averaged
 
@@ -201,3 +204,38 @@ def test_format_table_without_per_label_rows_has_no_header():
     assert "precision" not in table.splitlines()[0] and "event_f1" in table
     assert "label" in format_table(metrics, {"PARTICIPANT": {"precision": 1, "recall": 1, "f1-score": 1,
                                                              "support": 3}}).splitlines()[0]
+
+
+def test_rescore_counts_a_split_copied_in_from_another_run(work, root, fake_model):
+    cross_validate(_cfg(root), work, 2)
+    summary_path = work / "models/t-cv/summary.json"
+    summary = json.loads(summary_path.read_text())
+    del summary["per_split"]["fold-2"]  # its directory was copied in from a run elsewhere
+    summary_path.write_text(json.dumps(summary))
+    summary = rescore_cv(work / "models/t-cv", None, root / "annotations")
+    # It has no training figures; each mean is over the splits that have the figure.
+    assert summary["cv"]["train_seconds"]["n"] == 1 and summary["cv"]["event_f1"]["n"] == 2
+
+
+def test_a_split_is_swapped_in_under_the_summary_lock(work, root, fake_model, monkeypatch):
+    """A `rescore` holding the lock must never see a split change under it."""
+    import fcntl
+
+    import pipeline.cv as cv
+
+    cross_validate(_cfg(root), work, 2)
+    lock_held = []
+
+    def swap(partial, target):
+        with open(work / "models/t-cv/.summary.lock", "w") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lock_held.append(False)
+            except BlockingIOError:
+                lock_held.append(True)
+        shutil.rmtree(target)
+        partial.rename(target)
+
+    monkeypatch.setattr(cv, "swap_dir", swap)
+    cross_validate(_cfg(root, "train.learning_rate=0.0003"), work, 2, only=["fold-1"])
+    assert lock_held == [True]

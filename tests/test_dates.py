@@ -96,3 +96,6 @@ def test_a_word_that_names_no_time_is_no_date_and_shifted_months_keep_their_prec
     assert resolve_date("two", "2023-05-08") == {"text": "two", "value": None, "precision": None}
     assert resolve_date("last November", "2023-05-08")["precision"] == "month"
     assert resolve_date("next March", None) == {"text": "next March", "value": None, "precision": "month"}
+    # Wire copy's abbreviated weekdays name a time all the same.
+    assert [resolve_date(p, "2023-11-15")["value"] for p in ("Tue", "Sat.", "on Fri")] == [
+        "2023-11-14", "2023-11-11", "2023-11-10"]

@@ -94,6 +94,8 @@ def test_run_is_logged_to_mlflow_with_pyfunc_model(trained):
 
     outs = model.predict(pd.DataFrame({"text": [text, text], "id": ["a", "b"], "date": ["2023-05-09", None]}))
     assert [(o["doc_id"], o["document_date"]) for o in outs] == [("a", "2023-05-09"), ("b", None)]
+    outs = model.predict(pd.DataFrame({"text": [text], "id": [7]}))
+    assert [o["doc_id"] for o in outs] == ["7"]
     with pytest.raises(Exception, match="calendar day"):  # MLflow checks the input against the signature
         model.predict([{"text": text, "date": "2023-02-30"}])
 

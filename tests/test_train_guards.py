@@ -120,3 +120,37 @@ def test_help_of_every_command_starts_with_one_line():
     for command in app.registered_commands:
         first = inspect.cleandoc(command.callback.__doc__).split("\n\n")[0]
         assert "\n" not in first, command.callback.__name__
+
+
+def test_a_signal_held_back_during_the_swap_still_leaves_no_old_copy(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from pipeline.schema import swap_dir
+
+    target, partial = tmp_path / "tiny", tmp_path / ".tiny.partial"
+    for d, tag in ((target, "old"), (partial, "new")):
+        d.mkdir()
+        (d / "model.safetensors").write_text(tag)
+
+    class Terminated(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    rename = Path.rename
+
+    def rename_and_signal(self, dst):
+        if self == partial:  # `docker stop` arrives between the two renames
+            os.kill(os.getpid(), signal.SIGTERM)
+        return rename(self, dst)
+
+    monkeypatch.setattr(Path, "rename", rename_and_signal)
+    try:
+        with pytest.raises(Terminated):  # delivered once the swap is done
+            swap_dir(partial, target)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]
+    assert (target / "model.safetensors").read_text() == "new"
