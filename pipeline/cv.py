@@ -32,7 +32,7 @@ from .evaluate import (
     score,
     write_evaluation,
 )
-from .schema import Document, json_default, swap_dir, write_atomic
+from .schema import Document, JSONFileError, json_default, read_json_object, swap_dir, write_atomic
 
 SUMMARY = "summary.json"
 SPLIT_INFO = "split.json"
@@ -71,17 +71,12 @@ def _summary(rows: list[dict]) -> dict:
 
 
 def _read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise CVError(f"{path.parent} is incomplete (no {path.name})")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CVError(f"{path.parent} is incomplete (no {path.name})") from exc
-    except json.JSONDecodeError as exc:
-        raise CVError(f"{path} is damaged (line {exc.lineno})") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CVError(f"{path} cannot be read ({exc})") from exc
-    if not isinstance(data, dict):
-        raise CVError(f"{path} is damaged (not a JSON object)")
-    return data
+        return read_json_object(path)
+    except JSONFileError as exc:
+        raise CVError(str(exc)) from exc
 
 
 def _read_lines(path: Path) -> list:

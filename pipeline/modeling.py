@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCol
 
 from .config import BUNDLED_MODEL, Config
 from .features import LABELS, MARKERS, Window
+from .schema import JSONFileError, read_json_object
 
 
 class ModelError(RuntimeError):
@@ -144,13 +144,9 @@ def model_config(model_dir: Path) -> tuple[Config, dict]:
     data = {}
     for path in (cfg_path, info_path):
         try:
-            data[path.name] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ModelError(f"cannot read {path}: {exc}") from exc
-        except json.JSONDecodeError as exc:
-            raise ModelError(f"{path} is damaged (line {exc.lineno}: {exc.msg})") from exc
-        if not isinstance(data[path.name], dict):
-            raise ModelError(f"{path} is damaged (not a JSON object)")
+            data[path.name] = read_json_object(path)
+        except JSONFileError as exc:
+            raise ModelError(str(exc)) from exc
     try:
         cfg = Config.model_validate(data[cfg_path.name])
     except ValidationError as exc:

@@ -186,6 +186,23 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(s)
 
 
+class JSONFileError(ValueError):
+    """A JSON file (a summary, a model's config) that cannot be read, is not JSON or is no object."""
+
+
+def read_json_object(path: Path) -> dict:
+    """A JSON object from a file the pipeline wrote, or JSONFileError with a one-line reason."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise JSONFileError(f"{path} is damaged (line {exc.lineno}: {exc.msg})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise JSONFileError(f"{path} cannot be read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise JSONFileError(f"{path} is damaged (not a JSON object)")
+    return data
+
+
 def json_default(obj: Any) -> Any:
     """NumPy scalars (seqeval's supports, model scores) as plain Python numbers."""
     if hasattr(obj, "item"):

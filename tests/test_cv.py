@@ -165,8 +165,8 @@ def test_rescore_refuses_what_is_not_a_cv_output(work, root, fake_model):
 
 @pytest.mark.parametrize("damage,message", [
     (("real-news/candidates.jsonl", "a", '{"broken\n'), "real-news/candidates.jsonl is damaged (line 3)"),
-    (("summary.json", "w", "garbage"), "summary.json is damaged (line 1)"),
-    (("fold-1/metrics.json", "w", '{"metrics": {'), "fold-1/metrics.json is damaged (line 1)"),
+    (("summary.json", "w", "garbage"), "summary.json is damaged (line 1: Expecting value)"),
+    (("fold-1/metrics.json", "w", '{"metrics": {'), "fold-1/metrics.json is damaged (line 1: Expecting property name"),
     (("fold-1/classification_report.txt", None, None), "fold-1 is incomplete (no readable classification_report"),
     (("fold-1/metrics.json", None, None), "fold-1 is incomplete (no metrics.json)"),
 ])
