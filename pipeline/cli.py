@@ -253,10 +253,20 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
     The real-news test trains without the seeds and tests on them; the splits' runs are nested
     under one parent run."""
     from .cv import cross_validate
+    from .modeling import check_base_model, pick_device
 
     cfg = _config(config, overrides)
+    # Before the data is read and an MLflow run opened, as for `train`.
+    _guard(pick_device, cfg.train.device)
+    _guard(check_base_model, cfg.model.base_model)
     _check_annotations(ROOT / cfg.data.annotations, ROOT / cfg.data.seeds)
-    summary = _guard(cross_validate, cfg, ROOT, folds, only or (), _stderr)
+    try:
+        with _sigterm_as_interrupt():
+            summary = _guard(cross_validate, cfg, ROOT, folds, only or (), _stderr)
+    except KeyboardInterrupt as exc:
+        typer.echo(f"interrupted; the splits that finished are in {ROOT / cfg.output_dir / (cfg.name + '-cv')}",
+                   err=True)
+        raise typer.Exit(code=143 if isinstance(exc, Terminated) else 130) from None
     typer.echo(summary["table"])
 
 

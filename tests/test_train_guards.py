@@ -154,3 +154,17 @@ def test_a_signal_held_back_during_the_swap_still_leaves_no_old_copy(tmp_path, m
         signal.signal(signal.SIGTERM, previous)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]
     assert (target / "model.safetensors").read_text() == "new"
+
+
+@pytest.mark.parametrize("base,setting,message", [
+    ("/nonexistent/model", None, "no such directory /nonexistent/model"),
+    (None, "train.device=mps", "config asks for device mps but no MPS device is available"),
+])
+def test_cv_checks_device_and_base_model_before_an_mlflow_run(work, tiny_model_dir, base, setting, message):
+    if setting == "train.device=mps" and torch.backends.mps.is_available():
+        pytest.skip("this machine has MPS")
+    args = _args(work, base or tiny_model_dir, *(["--set", setting] if setting else []))
+    result = runner.invoke(app, ["cv", *args[1:], "--folds", "2"])
+    assert result.exit_code == 1 and message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (work / "mlflow.db").exists()  # no FAILED run left in the experiment
