@@ -17,8 +17,15 @@ class ArticleInput(BaseModel):
     """One article for the pyfunc model: a row of a DataFrame or a dict with these keys."""
 
     text: str
-    id: str | int | None = None  # a DataFrame's id column is often numeric
+    id: str | None = None
     date: str | None = None  # the article date, YYYY-MM-DD, for relative dates ("on Monday")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        # A DataFrame's id column is often numeric; a str | int hint would leave MLflow unable to
+        # check the field at all (it warns and infers Any).
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("date")
     @classmethod
@@ -43,7 +50,7 @@ class MeetingExtractorModel(mlflow.pyfunc.PythonModel):
         hint gives the logged model its input signature, which MLflow validates."""
         from pipeline.extract import Article
 
-        return list(self.extractor.predict([Article(str(a.id) if a.id is not None else str(i), a.text, a.date)
+        return list(self.extractor.predict([Article(a.id if a.id is not None else str(i), a.text, a.date)
                                             for i, a in enumerate(model_input)]))
 
 
