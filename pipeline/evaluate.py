@@ -293,8 +293,3 @@ def save_evaluation(ev: Evaluation, out_dir: Path, about: dict | None = None,
 def candidates_of(row: list) -> list[Candidate]:
     """One document's candidates from a line of candidates.jsonl."""
     return [Candidate(PredSpan(**c["trigger"]), [PredSpan(**a) for a in c["args"]]) for c in row]
-
-
-def load_candidates(path: Path) -> list[list[Candidate]]:
-    """The candidates.jsonl of an evaluation, one list per document in evaluation order."""
-    return [candidates_of(json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines()]

@@ -13,7 +13,7 @@ from .calibration import Calibrator
 from .events import Candidate, PredSpan, assemble
 from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
 from .modeling import ModelError, load_trained, pick_device, predict_windows
-from .schema import document_date
+from .schema import JSONFileError, document_date, read_json_object
 
 
 @dataclass
@@ -87,13 +87,11 @@ class Extractor:
 
     @classmethod
     def load(cls, model_dir: Path, device: str = "auto", batch_size: int = 32) -> Extractor:
-        import json
-
         tokenizer, model = load_trained(model_dir)
         model.to(pick_device(device))
-        try:
-            cfg = json.loads((Path(model_dir) / "pipeline_config.json").read_text(encoding="utf-8"))["model"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        try:  # training.json is not needed here: predict works without it
+            cfg = read_json_object(Path(model_dir) / "pipeline_config.json")["model"]
+        except (JSONFileError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}/pipeline_config.json is missing or damaged ({exc})") from exc
         try:
             calibrator = Calibrator.load(model_dir)
