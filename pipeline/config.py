@@ -23,7 +23,8 @@ class DataConfig(_Strict):
     annotations: str = "annotations"
     seeds: str = "seeds"
     # Documents held out from training for `evaluate`; split by document, never by sentence.
-    holdout: Literal["seeds", "random", "none"] = "random"
+    # The default, as in configs/default.yaml, trains on everything (`cv` measures that recipe).
+    holdout: Literal["seeds", "random", "none"] = "none"
     holdout_fraction: float = Field(0.15, ge=0.0, lt=1.0)
     # Share of the training documents kept out of fine-tuning to fit the confidence calibrator
     # (calibration.json beside the model); 0 ships the model's raw, overconfident scores.

@@ -33,8 +33,11 @@ def _compatible(a: dict, b: dict) -> bool:
 def merge_reports(records: list[dict]) -> list[dict]:
     """Meeting records with their `sources` (document id, index of the event in that document's
     record, its trigger and evidence offsets) and the fields on which the sources disagree (date,
-    location). Two events are the same meeting when they share at least two parties, have the same
-    status and compatible dates (equal, or unknown in one of them)."""
+    location). Status, date and place come from the most confident report with a resolved date (the
+    place, if it names none, from the most confident report that does); a party's name is its
+    most complete form over the reports, and each of its attributes the first one a report gives.
+    Two events are the same meeting when they share at least two parties, have the same status and
+    compatible dates (equal, or unknown in one of them)."""
     groups: list[list[tuple[str, int, dict]]] = []
     for rec in records:
         for i, ev in enumerate(rec["events"]):
@@ -53,14 +56,21 @@ def _merged(group: list[tuple[str, int, dict]]) -> dict:
     events = [e for _, _, e in group]
     dated = [e for e in events if (e.get("date") or {}).get("value")]
     best = max(events, key=lambda e: (bool((e.get("date") or {}).get("value")), e["confidence"]))
+    located = [e for e in events if (e.get("location") or {}).get("text")]
+    place = best if best in located else max(located, key=lambda e: e["confidence"], default=None)
     parties: list[dict] = []
     for e in events:
         for p in e["participants"]:
             same = next((q for q in parties if _same_party(p, q)), None)
             if same is None:
                 parties.append({k: p.get(k) for k in ("name", "title", "affiliation", "country")})
-            elif len(_key(p["name"])) > len(_key(same["name"])):
+                continue
+            if len(_key(p["name"])) > len(_key(same["name"])):
                 same["name"] = p["name"]
+            # One article may give a party's title and another its affiliation.
+            for k in ("title", "affiliation", "country"):
+                if same[k] is None and p.get(k) is not None:
+                    same[k] = p[k]
     disagreements = {}
     for field, get in (("date", lambda e: (e.get("date") or {}).get("value")),
                        ("location", lambda e: (e.get("location") or {}).get("text"))):
@@ -70,8 +80,8 @@ def _merged(group: list[tuple[str, int, dict]]) -> dict:
     return {
         "type": "meeting", "status": best["status"],
         "participants": parties,
-        "date": (dated[0]["date"]["value"] if dated else None),
-        "location": (best.get("location") or {}).get("text"),
+        "date": best["date"]["value"] if dated else None,
+        "location": place["location"]["text"] if place else None,
         "topics": sorted({t["text"] for e in events for t in e["topics"]}),
         "confidence": max(e["confidence"] for e in events),
         # Each report's trigger and evidence offsets: the proof of the meeting in that article.

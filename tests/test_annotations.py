@@ -193,3 +193,24 @@ def test_require_valid_names_the_first_invalid_file(tmp_path):
     with pytest.raises(AnnotationError, match=f"{path} is not a valid annotation file "
                                               r"\(event e1: date 's999' is not a span; 1 more error\(s\)\)"):
         require_valid(tmp_path)
+
+
+def _code_blocks(path, lang: str) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [b.split("```", 1)[0] for b in text.split(f"```{lang}\n")[1:]]
+
+
+def test_the_documented_examples_are_valid(root, tmp_path):
+    """The annotation example of annotations/README.md passes `validate`, and the predict example of
+    README.md passes the output contract against its seed, so neither drifts from the code."""
+    from pipeline.output import check_record
+
+    example = json.loads(_code_blocks(root / "annotations" / "README.md", "json")[0])
+    path = tmp_path / f"{example['id']}.json"
+    path.write_text(json.dumps(example), encoding="utf-8")
+    assert validate_file(path) == []
+    records = [json.loads(b) for b in _code_blocks(root / "README.md", "json") if '"doc_id"' in b.split("\n", 2)[1]]
+    assert records, "README.md has no predict example"
+    for rec in records:
+        text = (root / "seeds" / f"{rec['doc_id']}.txt").read_text(encoding="utf-8")
+        assert check_record(rec, text) == []

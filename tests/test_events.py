@@ -138,6 +138,33 @@ def test_merge_reports_fills_the_date_from_a_dated_report():
     assert check_merged({**merged[0], "disagreements": {"status": ["occurred", "planned"]}})
 
 
+def _report(doc: str, confidence: float, date: str | None, place: str | None, burns_title: str | None) -> dict:
+    party = {"name": "", "title": None, "affiliation": None, "country": None, "mentions": []}
+    return {"doc_id": doc, "document_date": None, "events": [{
+        "status": "occurred", "confidence": confidence, "topics": [],
+        "date": {"text": "x", "value": date, "precision": "day" if date else None} if date else None,
+        "location": {"text": place} if place else None,
+        "trigger": {"text": "met", "start": 0, "end": 3}, "evidence": {"text": "met", "start": 0, "end": 3},
+        "participants": [{**party, "name": "Qin Gang", "country": "CHN"},
+                         {**party, "name": "Burns", "title": burns_title,
+                          "affiliation": None if burns_title else "US"}]}]}
+
+
+def test_merged_fields_are_filled_from_every_report_and_ranked_by_dated_confidence():
+    merged = merge_reports([_report("a", 0.9, None, "Beijing", None),
+                            _report("b", 0.6, "2023-05-08", None, "Ambassador"),
+                            _report("c", 0.5, "2023-05-08", "Shanghai", None),
+                            _report("d", 0.95, "2023-05-09", "Beijing", None)])  # another day: another meeting
+    assert len(merged) == 2
+    m = merged[0]
+    burns = next(p for p in m["participants"] if p["name"] == "Burns")
+    assert (burns["title"], burns["affiliation"]) == ("Ambassador", "US")  # title from b, affiliation from a
+    assert m["date"] == "2023-05-08"
+    assert m["location"] == "Beijing"  # b, the most confident dated report, names no place: a does
+    assert m["disagreements"] == {"location": ["Beijing", "Shanghai"]}
+    assert [s["doc_id"] for s in m["sources"]] == ["a", "b", "c"]
+
+
 def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
     text = ("Ararat Mirzoyan and Jeyhun Bayramov arrived in Moscow on Thursday. "
             "Earlier on Thursday, Lavrov hosted both men. Separately, Macron spoke about Biden.")
