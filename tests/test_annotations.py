@@ -201,16 +201,21 @@ def _code_blocks(path, lang: str) -> list[str]:
 
 
 def test_the_documented_examples_are_valid(root, tmp_path):
-    """The annotation example of annotations/README.md passes `validate`, and the predict example of
-    README.md passes the output contract against its seed, so neither drifts from the code."""
-    from pipeline.output import check_record
+    """The annotation example of annotations/README.md passes `validate`, and the predict and
+    `--merge` examples of README.md pass the output contract against their seeds, so none drifts
+    from the code."""
+    from pipeline.output import check_merged, check_record
 
     example = json.loads(_code_blocks(root / "annotations" / "README.md", "json")[0])
     path = tmp_path / f"{example['id']}.json"
     path.write_text(json.dumps(example), encoding="utf-8")
     assert validate_file(path) == []
-    records = [json.loads(b) for b in _code_blocks(root / "README.md", "json") if '"doc_id"' in b.split("\n", 2)[1]]
-    assert records, "README.md has no predict example"
+    blocks = [json.loads(b) for b in _code_blocks(root / "README.md", "json")]
+    records = [b for b in blocks if isinstance(b, dict) and "events" in b]
+    merged = [b for b in blocks if isinstance(b, dict) and "sources" in b]
+    assert records and merged, "README.md lost its predict or --merge example"
+    seed = lambda doc_id: (root / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")  # noqa: E731
     for rec in records:
-        text = (root / "seeds" / f"{rec['doc_id']}.txt").read_text(encoding="utf-8")
-        assert check_record(rec, text) == []
+        assert check_record(rec, seed(rec["doc_id"])) == []
+    for m in merged:
+        assert check_merged(m, {s["doc_id"]: seed(s["doc_id"]) for s in m["sources"]}) == []

@@ -94,3 +94,17 @@ def test_invalid_yaml_is_one_line(tmp_path):
     assert "is not valid YAML" in str(info.value) and "line 1" in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(ConfigError, match="override 'train.epochs=\\[1' is not valid YAML"):
         load_config(None, ["train.epochs=[1"])
+
+
+def test_default_yaml_sets_every_key_to_the_code_default(root):
+    """configs/default.yaml documents every key, and a config that leaves a key out gets the
+    value default.yaml shows; only the name differs (it comes from the file's name)."""
+    import yaml
+
+    from pipeline.config import Config
+
+    written = yaml.safe_load((root / "configs" / "default.yaml").read_text(encoding="utf-8"))
+    keys = lambda tree, p="": {k2 for k, v in tree.items()  # noqa: E731
+                               for k2 in (keys(v, f"{p}{k}.") if isinstance(v, dict) else {p + k})}
+    assert keys(written) == set(flatten(Config()))
+    assert load_config(root / "configs" / "default.yaml", []) == Config()

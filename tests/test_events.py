@@ -138,31 +138,36 @@ def test_merge_reports_fills_the_date_from_a_dated_report():
     assert check_merged({**merged[0], "disagreements": {"status": ["occurred", "planned"]}})
 
 
-def _report(doc: str, confidence: float, date: str | None, place: str | None, burns_title: str | None) -> dict:
+def _report(doc: str, confidence: float, date: str | None, place: str | None, burns: dict) -> dict:
     party = {"name": "", "title": None, "affiliation": None, "country": None, "mentions": []}
     return {"doc_id": doc, "document_date": None, "events": [{
         "status": "occurred", "confidence": confidence, "topics": [],
-        "date": {"text": "x", "value": date, "precision": "day" if date else None} if date else None,
+        "date": {"text": "x", "value": date, "precision": "day"} if date else None,
         "location": {"text": place} if place else None,
-        "trigger": {"text": "met", "start": 0, "end": 3}, "evidence": {"text": "met", "start": 0, "end": 3},
-        "participants": [{**party, "name": "Qin Gang", "country": "CHN"},
-                         {**party, "name": "Burns", "title": burns_title,
-                          "affiliation": None if burns_title else "US"}]}]}
+        "trigger": {"text": "met", "start": 0, "end": 3}, "evidence": {"start": 0, "end": 3},
+        "participants": [{**party, "name": "Qin Gang", "country": "CHN"}, {**party, "name": "Burns", **burns}]}]}
 
 
-def test_merged_fields_are_filled_from_every_report_and_ranked_by_dated_confidence():
-    merged = merge_reports([_report("a", 0.9, None, "Beijing", None),
-                            _report("b", 0.6, "2023-05-08", None, "Ambassador"),
-                            _report("c", 0.5, "2023-05-08", "Shanghai", None),
-                            _report("d", 0.95, "2023-05-09", "Beijing", None)])  # another day: another meeting
+def test_a_merged_meeting_takes_each_field_from_the_best_ranked_report_that_has_it():
+    """Reports rank dated first, then by confidence; a field missing from the best report comes
+    from the next one that has it, and an affiliation brings its own country."""
+    merged = merge_reports([
+        _report("a", 0.95, None, "Shanghai", {"title": "envoy", "affiliation": "American", "country": "USA"}),
+        _report("b", 0.6, "2023-05-08", None, {"title": "Ambassador"}),
+        _report("c", 0.5, "2023-05-08", "Beijing", {"affiliation": "US", "country": "USA"}),
+        _report("d", 0.9, "2023-05-09", "Beijing", {})])  # another day: another meeting
     assert len(merged) == 2
     m = merged[0]
-    burns = next(p for p in m["participants"] if p["name"] == "Burns")
-    assert (burns["title"], burns["affiliation"]) == ("Ambassador", "US")  # title from b, affiliation from a
-    assert m["date"] == "2023-05-08"
-    assert m["location"] == "Beijing"  # b, the most confident dated report, names no place: a does
-    assert m["disagreements"] == {"location": ["Beijing", "Shanghai"]}
     assert [s["doc_id"] for s in m["sources"]] == ["a", "b", "c"]
+    burns = next(p for p in m["participants"] if p["name"] == "Burns")
+    assert (burns["title"], burns["affiliation"], burns["country"]) == ("Ambassador", "US", "USA")  # b, then c
+    assert m["date"] == "2023-05-08"
+    assert m["location"] == "Beijing"  # c is dated: it outranks the more confident, undated a
+    assert m["confidence"] == 0.95
+    assert m["disagreements"] == {"location": ["Beijing", "Shanghai"]}
+    assert check_merged(m) == []
+    (undated,) = merge_reports([_report("a", 0.4, None, None, {}), _report("b", 0.7, None, "Rome", {"title": "x"})])
+    assert (undated["date"], undated["location"], undated["disagreements"]) == (None, "Rome", {})
 
 
 def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
