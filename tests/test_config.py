@@ -98,7 +98,7 @@ def test_invalid_yaml_is_one_line(tmp_path):
 
 def test_default_yaml_sets_every_key_to_the_code_default(root):
     """configs/default.yaml documents every key, and a config that leaves a key out gets the
-    value default.yaml shows; only the name differs (it comes from the file's name)."""
+    value default.yaml shows."""
     import yaml
 
     from pipeline.config import Config
