@@ -22,7 +22,8 @@ _GENERIC = {"central", "united", "saint", "democratic", "republic", "great", "eq
 
 
 @lru_cache(maxsize=1)
-def _index() -> list[tuple[re.Pattern, str]]:
+def _names() -> dict[str, str]:
+    """Lower-cased country names, demonyms, capitals and seats of government -> alpha-3 code."""
     names: dict[str, str] = {}
     first_words: dict[str, set[str]] = {}
     infos = [c.info() for c in countryinfo.all_countries()]
@@ -47,8 +48,13 @@ def _index() -> list[tuple[re.Pattern, str]]:
         if len(codes) == 1 and stem not in _GENERIC:
             names.setdefault(stem, codes.pop())
     names.update(_SEATS)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _index() -> list[tuple[re.Pattern, str]]:
     # Longest names first, so "South Korean" wins over "Korean", "Niger" never matches "Nigerian".
-    ordered = sorted(names.items(), key=lambda kv: -len(kv[0]))
+    ordered = sorted(_names().items(), key=lambda kv: -len(kv[0]))
     return [(re.compile(rf"(?<![\w.]){re.escape(k)}(?![\w])", re.I), v) for k, v in ordered]
 
 
@@ -64,3 +70,10 @@ def country_code(text: str | None) -> str | None:
         if pattern.search(low):
             return code
     return None
+
+
+def is_country_name(text: str | None) -> bool:
+    """Whether the phrase as a whole names a country ("China", "the United States", "US",
+    "Beijing", "Kremlin"), not merely contains one ("Bank of China", "Michael Jordan")."""
+    low = re.sub(r"^the\s+", "", (text or "").lower().strip())
+    return low in _SHORT or low in _names()

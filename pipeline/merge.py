@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .countries import country_code, is_country_name
 from .entities import is_nominal
 
 
@@ -12,6 +13,11 @@ def _key(name: str) -> frozenset[str]:
 
 
 def _same_party(a: dict, b: dict) -> bool:
+    # A country is the same party as another name of it ("US", "the United States"), never as a
+    # name that merely contains it ("Bank of China", "Michael Jordan").
+    ca, cb = is_country_name(a["name"]), is_country_name(b["name"])
+    if ca or cb:
+        return ca and cb and country_code(a["name"]) == country_code(b["name"])
     ka, kb = _key(a["name"]), _key(b["name"])
     if not ka or not kb or is_nominal(a["name"]) or is_nominal(b["name"]):
         return False

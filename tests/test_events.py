@@ -515,3 +515,20 @@ def test_evidence_covers_every_field_written_not_only_the_first_mention():
     assert event["location"]["text"] == "Tokyo" and event["date"]["text"] == "on Monday"
     ev = event["evidence"]
     assert text[ev["start"] : ev["end"]] == "Abe met Modi. Markets were calm. The talks were held in Tokyo on Monday."
+
+
+def test_merged_parties_tell_a_country_from_a_name_that_contains_it():
+    """Across reports a country is one party under any of its names, and never the same party as
+    a person or body whose name contains it."""
+    from pipeline.merge import _same_party
+
+    def party(name: str) -> dict:
+        return {"name": name}
+
+    assert _same_party(party("US"), party("the United States"))
+    assert _same_party(party("China"), party("China"))
+    assert not _same_party(party("China"), party("Bank of China"))
+    assert not _same_party(party("Jordan"), party("Michael Jordan"))
+    assert not _same_party(party("China"), party("Taiwan"))
+    assert _same_party(party("Qin"), party("Qin Gang"))
+    assert not _same_party(party("the envoy"), party("the envoy"))
