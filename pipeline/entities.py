@@ -162,14 +162,15 @@ class Entities:
         best = max(proper or e.mentions, key=lambda m: (len(name_words(self.surface(m))), -m.start))
         return _POSSESSIVE.sub("", _HONORIFIC.sub("", self.surface(best))).strip()
 
-    def pick(self, spans: list[PredSpan]) -> str | None:
+    def pick(self, spans: list[PredSpan]) -> PredSpan | None:
+        """The span of the text most often tagged (a title, an affiliation), its first mention on a tie."""
         if not spans:
             return None
         counts = Counter(self.surface(s) for s in spans)
-        first = {}
+        first: dict[str, PredSpan] = {}
         for s in sorted(spans, key=lambda s: s.start):
-            first.setdefault(self.surface(s), s.start)
-        return max(counts, key=lambda t: (counts[t], -first[t]))
+            first.setdefault(self.surface(s), s)
+        return first[max(counts, key=lambda t: (counts[t], -first[t].start))]
 
 
 _SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to", "or", "so", "we", "us", "my",

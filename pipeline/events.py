@@ -292,7 +292,12 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
     people = []
     for i in ids:
         e = doc.entities[i]
-        people.append({"name": doc.name(i), "title": doc.pick(e.titles), "affiliation": doc.pick(e.affiliations),
+        title, affiliation = doc.pick(e.titles), doc.pick(e.affiliations)
+        # Title and affiliation carry the mention that proves them, like every other field.
+        people.append({"name": doc.name(i),
+                       "title": title and doc.surface(title), "title_mention": title and _mention(doc, title),
+                       "affiliation": affiliation and doc.surface(affiliation),
+                       "affiliation_mention": affiliation and _mention(doc, affiliation),
                        "country": doc.entity_country(i), "confidence": round(local[i] * trigger_score, 4),
                        "mentions": [_mention(doc, m) for m in _outermost(e.mentions)]})
     top = sorted(local.values(), reverse=True)[:2]

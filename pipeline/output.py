@@ -39,6 +39,12 @@ def check_record(record: dict, text: str | None = None) -> list[str]:
         for j, p in enumerate(ev["participants"]):
             for m in p["mentions"]:
                 check(m, f"events/{i}/participants/{j}")
+            for key in ("title", "affiliation"):
+                if p[f"{key}_mention"] or p[key]:
+                    if not (p[f"{key}_mention"] and p[f"{key}_mention"]["text"] == p[key]):
+                        errors.append(f"events/{i}/participants/{j}: {key} {p[key]!r} is not its mention's text")
+                    else:
+                        check(p[f"{key}_mention"], f"events/{i}/participants/{j}/{key}_mention")
         for key in ("location", "date"):
             if ev[key]:
                 check(ev[key], f"events/{i}/{key}")

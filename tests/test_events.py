@@ -52,8 +52,31 @@ def test_participants_are_entities_with_titles_countries_and_all_mentions():
     assert (burns["title"], burns["affiliation"], burns["country"]) == ("Ambassador", "US", "USA")
     assert [m["text"] for m in qin["mentions"]] == ["Qin Gang", "Qin", "Qin"]
     for p in (qin, burns):
-        for m in p["mentions"]:
+        for m in p["mentions"] + [p["title_mention"], p["affiliation_mention"]]:
             assert TEXT[m["start"]:m["end"]] == m["text"]
+    assert (qin["title_mention"]["start"], burns["affiliation_mention"]["start"]) == (8, 38)
+
+
+def test_title_shown_is_the_most_tagged_with_its_first_mention_and_none_gives_null():
+    text = "Special Envoy Li Hui met Lee. Later Envoy Li Hui told Lee that Envoy Li Hui would return."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    args = [s("TITLE", "Special Envoy"), s("TITLE", "Envoy", 1), s("TITLE", "Envoy", 2), s("PARTICIPANT", "Lee"),
+            s("PARTICIPANT", "Lee", 1)] + [s("PARTICIPANT", "Li Hui", k) for k in range(3)]
+    li, lee = assemble(text, None, [Candidate(s("occurred", "met"), args)])[0]["participants"]
+    assert li["title"] == "Envoy" and li["title_mention"] == {"text": "Envoy", "start": 36, "end": 41}
+    assert lee["title"] is None and lee["title_mention"] is None and lee["affiliation_mention"] is None
+
+
+def test_output_check_catches_a_title_that_its_mention_does_not_prove():
+    from pipeline.output import check_record
+    record = {"doc_id": "d", "document_date": None, "events": assemble(TEXT, None, candidates())}
+    assert check_record(record, TEXT) == []
+    qin = record["events"][0]["participants"][0]
+    qin["title_mention"] = {**qin["title_mention"], "start": qin["title_mention"]["start"] + 1}
+    moved = "events/0/participants/0/title_mention: text 'Foreign Minister' is not at 9-24"
+    assert check_record(record, TEXT) == [moved]
+    qin["title"] = "Minister"
+    assert check_record(record, TEXT) == ["events/0/participants/0: title 'Minister' is not its mention's text"]
 
 
 def test_dates_resolve_by_status_and_evidence_covers_the_sentence():
