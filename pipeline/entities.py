@@ -149,8 +149,11 @@ class Entities:
                         taken.add(key)
 
     def entity_country(self, i: int) -> str | None:
+        """The country the shown affiliation implies, else the first affiliation that implies one,
+        else the name's (pooled held-out country accuracy +0.006 over first-affiliation-only, README)."""
         e = self.entities[i]
-        for a in sorted(e.affiliations, key=lambda a: a.start):
+        shown = self.pick(e.affiliations)
+        for a in ([shown] if shown else []) + sorted(e.affiliations, key=lambda a: a.start):
             code = country_code(self.surface(a))
             if code:
                 return code

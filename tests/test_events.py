@@ -555,3 +555,14 @@ def test_merged_parties_tell_a_country_from_a_name_that_contains_it():
     assert not _same_party(party("China"), party("Taiwan"))
     assert _same_party(party("Qin"), party("Qin Gang"))
     assert not _same_party(party("the envoy"), party("the envoy"))
+
+
+def test_country_goes_with_the_affiliation_shown():
+    text = "American-born Canadian Bob Rae met Li. Canadian Bob Rae said Li agreed."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    args = [s("AFFILIATION", "American"), s("AFFILIATION", "Canadian"), s("AFFILIATION", "Canadian", 1),
+            s("PARTICIPANT", "Bob Rae"), s("PARTICIPANT", "Bob Rae", 1), s("PARTICIPANT", "Li"),
+            s("PARTICIPANT", "Li", 1)]
+    rae, li = assemble(text, None, [Candidate(s("occurred", "met"), args)])[0]["participants"]
+    assert (rae["affiliation"], rae["affiliation_mention"]["start"], rae["country"]) == ("Canadian", 14, "CAN")
+    assert li["country"] is None
