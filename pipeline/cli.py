@@ -242,6 +242,33 @@ def predict(
 
 
 @app.command()
+def draft(
+    inputs: Annotated[list[str], typer.Argument(help=".txt files, directories, .jsonl files or - for stdin.")],
+    out: Annotated[Path, typer.Option(help="Directory to write one markup draft per article to.")],
+    model: Annotated[Path, typer.Option(help="Trained model directory.")] = ROOT / "models/default",
+    date: Annotated[str | None, typer.Option(help="Article date YYYY-MM-DD for documents without one.")] = None,
+    min_confidence: Annotated[float | None, typer.Option(
+        help="Leave out events below this confidence (default: the model's cut-off; 0 drafts every event).")]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing drafts.")] = False,
+) -> None:
+    """Pre-annotate articles: the model's events as markup drafts to correct and then import-markup."""
+    from .drafts import write_drafts
+    from .schema import iso_day
+
+    if date is not None and not iso_day(date):
+        _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        _fail("--min-confidence must be between 0 and 1")
+    written = _guard(write_drafts, inputs, model, out, date, min_confidence, force)
+    # Least confident first: the drafts that most need a careful eye, and teach the model most.
+    for path, n, low in sorted(written, key=lambda w: (w[2] is not None, w[2] or 0.0)):
+        typer.echo(f"{path}: {n} event(s)" + (f", lowest confidence {low:.2f}" if low is not None else ""))
+    typer.echo(f"{len(written)} draft(s) written; correct them, then: python -m pipeline import-markup "
+               f"{out}/*.txt", err=True)
+
+
+@app.command()
 def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides = None,
        folds: Annotated[int, typer.Option(help="Number of folds over documents.")] = 5,
        only: Annotated[list[str] | None, typer.Option(
@@ -309,8 +336,9 @@ def agreement_cmd(
     result = _guard(agreement, a, b)
     for directory, ids in zip((first, second), unpaired(a, b)):
         if ids:
-            typer.echo(f"warning: {len(ids)} document(s) only in {directory}, not scored: {', '.join(ids)}",
-                       err=True)
+            more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+            typer.echo(f"warning: {len(ids)} document(s) only in {directory}, not scored: "
+                       f"{', '.join(ids[:10])}{more}", err=True)
     typer.echo(json.dumps(result, indent=2))
 
 

@@ -186,7 +186,7 @@ def plausible_party(mention: str) -> bool:
     if not any(ch.isalpha() for ch in m) or _HONORIFIC.match(m + " "):
         return False
     if len(m) <= 2:  # "US", "EU"; a surname such as "Xi" or "Li", not a capitalised function word
-        return m.isupper() or (m.istitle() and m.isalpha() and m.lower() not in _SHORT_WORDS)
+        return (m.isupper() and len(m) == 2) or (m.istitle() and m.isalpha() and m.lower() not in _SHORT_WORDS)
     return not (" " not in m and m.islower())
 
 

@@ -359,3 +359,43 @@ def convert_files(paths: list[Path], out: Path, seeds_dir: Path | None = None,
         sources.setdefault(doc.id, path)
     return done, errors
 
+
+
+_TAG_OF = {label: kind for kind, label in _KINDS.items()}
+
+
+def to_markup(doc: Document, comments: list[str] = (), notes: dict[str, str] | None = None) -> str:
+    """The inverse of `parse_markup`: the document with its spans as inline tags, an event line per
+    event and an `entity` line per entity. `comments` open the header as '#' lines; `notes` adds a
+    comment to an event's line. Raises MarkupError when the text cannot be written as markup (it
+    holds something read as a tag) or a span cannot be a tag (overlapping, or not its shortest text)."""
+    links: dict[str, list[str]] = {}
+    for e in doc.events:
+        for key in ("triggers", "date", "location", "topics"):
+            for sid in getattr(e, key):
+                links.setdefault(sid, []).append(e.id)
+    parts, pos = [], 0
+    for s in sorted(doc.spans, key=lambda s: s.start):
+        if s.start < pos or s.text != s.text.strip() or not s.text or re.search(r"[\[\]|]", s.text):
+            raise MarkupError(f"span {s.id} ({s.text!r}) overlaps another or is not a taggable text")
+        arg = s.entity if s.entity is not None else ",".join(links.get(s.id, []))
+        if s.label == "DATE" and s.value:
+            arg += f"={s.value}"
+        parts += [doc.text[pos : s.start], f"[{doc.text[s.start:s.end]}|{_TAG_OF[s.label]}:{arg}]"]
+        pos = s.end
+    parts.append(doc.text[pos:])
+    header = [f"# {c}" for c in comments] + [f"id: {doc.id}"]
+    header += [f"{k}: {v}" for k, v in doc.meta.items() if isinstance(v, str) and v.strip() and "\n" not in v]
+    notes = notes or {}
+    events = [f"{e.id} {e.status} {','.join(e.participants)}" + (f"  # {notes[e.id]}" if e.id in notes else "")
+              for e in doc.events]
+    source = "\n".join(header + ["---", "".join(parts), "---"] + events
+                       + [f"entity {e.id} {e.name}" for e in doc.entities]) + "\n"
+    try:
+        back = parse_markup(source)
+    except MarkupError as exc:
+        raise MarkupError(f"{doc.id}: cannot be written as markup: {exc}") from None
+    if back.text != doc.text or len(back.spans) != len(doc.spans):
+        raise MarkupError(f"{doc.id}: cannot be written as markup: the text holds what markup reads as a tag "
+                          "('[text|KIND:ARG]')")
+    return source

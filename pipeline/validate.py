@@ -82,7 +82,7 @@ _VALIDATOR = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_int))(ANNOTATION_SCHEMA)
 
-_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LINKED_LABELS = ("TRIGGER", *EVENT_ARG_LABELS)  # spans that exist only as some event's trigger or argument
 
 
@@ -211,7 +211,7 @@ def _check_links(doc: Document) -> list[str]:
 def check_document(doc: Document, seeds_dir: Path | None = None) -> list[str]:
     """Semantic errors of one document, each as 'span ID: what is wrong' (or event, entity)."""
     errors: list[str] = []
-    if not _PLAIN_ID.fullmatch(doc.id):  # it names the file: no path, nothing hidden
+    if not PLAIN_ID.fullmatch(doc.id):  # it names the file: no path, nothing hidden
         errors.append(f"id {doc.id!r} is not a plain file name (letters, digits, '.', '_', '-')")
     try:
         document_date(doc.text)

@@ -256,6 +256,17 @@ def test_agreement_names_the_documents_of_one_set_only(tmp_path):
     assert f"warning: 1 document(s) only in {tmp_path / 'second'}, not scored: d4" in result.stderr
 
 
+def test_agreement_warning_lists_at_most_ten_unpaired_documents(tmp_path):
+    for name, ids in (("first", [f"d{i:02}" for i in range(13)]), ("second", ["d00"])):
+        (tmp_path / name).mkdir()
+        for doc_id in ids:
+            _annotation(tmp_path / name, doc_id=doc_id)
+    result = runner.invoke(app, ["agreement", str(tmp_path / "first"), str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+    assert "12 document(s) only in" in result.stderr and "d01, d02" in result.stderr
+    assert "d10 and 2 more" in result.stderr and "d11" not in result.stderr
+
+
 def test_stats_counts_seeds_from_the_seeds_directory(tmp_path):
     (tmp_path / "ann").mkdir()
     (tmp_path / "seeds").mkdir()

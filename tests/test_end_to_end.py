@@ -11,6 +11,7 @@ from pipeline.cv import rescore_cv
 from pipeline.evaluate import evaluate_documents, write_evaluation
 from pipeline.extract import Article, Extractor
 from pipeline.output import check_merged, check_record
+from pipeline.schema import load_document
 from pipeline.train import train
 
 SEEDS = ["001_9f3ea27a63f6ddfc", "003_061ffb02e5cf6f54"]
@@ -123,6 +124,25 @@ def test_cli_predict_writes_one_valid_record_per_file(trained, root, tmp_path):
     assert sum(len(r["sources"]) for r in records) == sum(len(r["events"]) for r in lines)
     for r in records:
         assert check_merged(r, texts) == []
+
+
+def test_cli_draft_writes_markup_that_imports_as_valid_annotations(trained, root, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    work, _, _ = trained
+    drafts, ann = tmp_path / "drafts", tmp_path / "ann"
+    result = CliRunner().invoke(app, ["draft", str(work / "seeds"), "--model", str(work / "models/tiny"),
+                                      "--out", str(drafts), "--min-confidence", "0"])
+    assert result.exit_code == 0, result.output
+    files = sorted(drafts.glob("*.txt"))
+    assert [f.stem for f in files] == SEEDS and not list(drafts.glob(".*"))
+    imported = CliRunner().invoke(app, ["import-markup", *map(str, files), "--out", str(ann),
+                                        "--seeds", str(root / "seeds")])
+    assert imported.exit_code == 0, imported.output
+    for s in SEEDS:
+        assert load_document(ann / f"{s}.json").text == (root / "seeds" / f"{s}.txt").read_text()
 
 
 def test_cli_predict_rejects_undecodable_and_empty_input(trained, tmp_path):

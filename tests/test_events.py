@@ -433,7 +433,8 @@ def test_the_threshold_is_fitted_with_the_map_and_only_with_it():
 
 @pytest.mark.parametrize("mention,kept", [
     ("Xi", True), ("Li", True), ("US", True), ("EU", True), ("Wang Yi", True), ("the premier", True),
-    ("He", False), ("In", False), ("Mr", False), ("a", False), ("leader", False), ("--", False), ("xi", False),
+    ("He", False), ("In", False), ("Mr", False), ("a", False), ("A", False), ("I", False), ("leader", False),
+    ("--", False), ("xi", False),
 ])
 def test_plausible_party_keeps_short_surnames_and_drops_tagging_debris(mention, kept):
     assert plausible_party(mention) is kept

@@ -1,19 +1,17 @@
 """Inline markup import: errors with their line, seeds and their dates, batches, scale."""
 
 import json
-from collections import defaultdict
 
 import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.markup import MarkupError, convert_file, parse_markup
-from pipeline.schema import document_date
+from pipeline.markup import to_markup as write_markup
+from pipeline.schema import Document, document_date
 from pipeline.validate import check_document
 
 runner = CliRunner()
-KINDS = {"TRIGGER": "T", "PARTICIPANT": "P", "TITLE": "TI", "AFFILIATION": "AF", "DATE": "D", "LOCATION": "L",
-         "TOPIC": "TO"}
 GOOD_BODY = "[Shinzo Abe|P:abe] [met|T:e1] [Narendra Modi|P:modi]."
 
 
@@ -28,26 +26,13 @@ def error_of(source: str, seed_text: str | None = None) -> str:
 
 
 def to_markup(doc: dict, date_header: bool = False) -> str:
-    """An annotation file written back as markup. With `date_header`, a dated text's date line
-    moves to the header (for seeds, whose date line is then taken from the seed)."""
-    text, events_of = doc["text"], defaultdict(list)
-    for e in doc["events"]:
-        for key in ("triggers", "date", "location", "topics"):
-            for sid in e.get(key, []):
-                events_of[sid].append(e["id"])
-    parts, pos = [], 0
-    for s in sorted(doc["spans"], key=lambda s: s["start"]):
-        arg = s.get("entity") or ",".join(events_of[s["id"]]) + (f"={s['value']}" if s.get("value") else "")
-        parts += [text[pos:s["start"]], f"[{s['text']}|{KINDS[s['label']]}:{arg}]"]
-        pos = s["end"]
-    body = "".join(parts) + text[pos:]
-    header = [f"id: {doc['id']}"] + [f"{k}: {v}" for k, v in doc.get("meta", {}).items()]
-    if date_header and (date := document_date(text)):
-        header.append(f"date: {date}")
-        body = body[body.index(date) + len(date):]
-    footer = [f"{e['id']} {e['status']} {','.join(e['participants'])}" for e in doc["events"]]
-    footer += [f"entity {e['id']} {e['name']}" for e in doc["entities"]]
-    return "\n".join(header) + "\n---\n" + body + "\n---\n" + "\n".join(footer) + "\n"
+    """An annotation file written back as markup (`markup.to_markup`). With `date_header`, a dated
+    text's date line moves to the header (for seeds, whose date line is then taken from the seed)."""
+    source = write_markup(Document.from_json(doc))
+    if date_header and (date := document_date(doc["text"])):
+        header, body = source.split("\n---\n", 1)
+        source = f"{header}\ndate: {date}\n---\n" + body[body.index(date) + len(date):]
+    return source
 
 
 def same_annotation(a: dict, b: dict) -> bool:
