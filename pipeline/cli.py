@@ -140,6 +140,18 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _interruptible(state: str) -> Iterator[None]:
+    """SIGTERM ends the command like Ctrl-C: its temporary files are removed, nothing half-written
+    stays, and the exit code says which signal (130, 143)."""
+    try:
+        with _sigterm_as_interrupt():
+            yield
+    except KeyboardInterrupt as exc:
+        typer.echo(f"interrupted; {state}", err=True)
+        raise typer.Exit(code=143 if isinstance(exc, Terminated) else 130) from None
+
+
 def _model_stamp(target: Path) -> int | None:
     """Identifies the model at `target` (training.json is rewritten by every save)."""
     try:
@@ -234,7 +246,8 @@ def predict(
         _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         _fail("--min-confidence must be between 0 and 1")
-    n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid, force)
+    with _interruptible(f"{output} not written" if output and str(output) != "-" else "output incomplete"):
+        n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid, force)
     for problem in skipped:
         typer.echo(f"skipped: {problem}", err=True)
     typer.echo(f"{n} record(s) written" + (f" to {output}" if output else "")
@@ -260,7 +273,8 @@ def draft(
         _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         _fail("--min-confidence must be between 0 and 1")
-    written = _guard(write_drafts, inputs, model, out, date, min_confidence, force)
+    with _interruptible(f"the drafts already in {out} are complete"):
+        written = _guard(write_drafts, inputs, model, out, date, min_confidence, force)
     # Least confident first: the drafts that most need a careful eye, and teach the model most.
     for path, n, low in sorted(written, key=lambda w: (w[2] is not None, w[2] or 0.0)):
         typer.echo(f"{path}: {n} event(s)" + (f", lowest confidence {low:.2f}" if low is not None else ""))

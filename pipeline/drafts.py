@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .extract import Article, Extractor
 from .inputs import InputError, check_articles, expand, read_articles
 from .markup import MarkupError, to_markup
-from .schema import Document, Entity, Event, Span, document_date
+from .schema import Document, Entity, Event, Span, document_date, plain_mode
 from .validate import PLAIN_ID
 
 # Where predicted spans overlap, the one that keeps an event together wins: the trigger, then the
@@ -165,6 +165,7 @@ def write_drafts(inputs: list[str], model_dir: Path, out_dir: Path, date: str | 
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(source)
+            Path(tmp).chmod(plain_mode(target))
             Path(tmp).replace(target)
         finally:
             Path(tmp).unlink(missing_ok=True)

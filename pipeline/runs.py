@@ -17,6 +17,7 @@ from .evaluate import HELDOUT_TITLE, Evaluation, evaluate_documents, save_evalua
 from .extract import Extractor
 from .inputs import InputError, check_articles, expand, read_articles
 from .modeling import model_config
+from .schema import plain_mode
 
 TITLES = {"seeds": "Reliability on the seed documents",
           "all": "Reliability on all documents (training documents included)"}
@@ -83,6 +84,8 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
     when it is earlier output of `predict` (or with `force`)."""
     from .merge import merge_reports
 
+    if output is not None and str(output) == "-":
+        output = None
     sources = expand(inputs)
     n, problems = check_articles(sources, date)
     if problems and not skip_invalid:
@@ -108,10 +111,20 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
             sys.stdout.write(line)
             written += 1
         return written, _merged(problems, late)
-    output = Path(output)
-    # Streamed to a temporary file of its own beside the output (thousands of records never sit in
-    # memory; a concurrent run writes its own), renamed over the output once complete.
-    tmp = _temporary(output)
+    if _special(output):  # /dev/null, a named pipe, /dev/stdout: written as they are, never replaced
+        try:
+            with output.open("w", encoding="utf-8") as f:
+                for line in lines:
+                    f.write(line)
+                    written += 1
+        except OSError as exc:
+            raise _cannot_write(output, exc) from exc
+        return written, _merged(problems, late)
+    # A link is kept and its target replaced. Streamed to a temporary file of its own beside the
+    # target (thousands of records never sit in memory; a concurrent run writes its own), renamed
+    # over it once complete with the mode a plain write would give.
+    target = output.resolve() if output.is_symlink() else output
+    tmp = _temporary(target)
     try:
         with tmp.open("w", encoding="utf-8") as f:
             for line in lines:
@@ -121,12 +134,18 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
                     raise _cannot_write(output, exc) from exc
                 written += 1
         try:
-            tmp.replace(output)
+            tmp.chmod(plain_mode(target))
+            tmp.replace(target)
         except OSError as exc:
             raise _cannot_write(output, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return written, _merged(problems, late)
+
+
+def _special(path: Path) -> bool:
+    """Something that exists and is neither a file nor a directory, links followed."""
+    return path.exists() and not path.is_file() and not path.is_dir()
 
 
 def _cannot_write(output: Path, exc: OSError) -> InputError:
@@ -155,10 +174,12 @@ def _check_output(output: Path, sources: list, force: bool = False) -> None:
     inputs = {p.resolve() for p in sources if isinstance(p, Path)}
     if output.resolve() in inputs:
         raise InputError(f"--output {output} is one of the inputs; it would be overwritten")
+    if _special(output):
+        return
     if output.is_file() and not force and not _earlier_output(output):
         raise InputError(f"--output {output} exists and is not earlier predict output; "
                          "pass --force to replace it")
-    _temporary(output).unlink()
+    _temporary(output.resolve() if output.is_symlink() else output).unlink()
 
 
 def _earlier_output(path: Path) -> bool:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import signal
+import stat
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -151,6 +153,16 @@ def write_atomic(path: Path, content: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)
+
+
+def plain_mode(existing: Path | None = None) -> int:
+    """The permissions a plain open() gives a new file (0666 less the umask), or those of the
+    file being replaced: mkstemp makes its files 0600, which teammates could not read."""
+    if existing is not None and existing.is_file():
+        return stat.S_IMODE(existing.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def swap_dir(partial: Path, target: Path) -> None:

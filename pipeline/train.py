@@ -25,7 +25,7 @@ from .events import Candidate
 from .extract import Extractor
 from .features import LABELS, encode, training_windows, trigger_vocabulary
 from .modeling import ModelError, check_base_model, collator, load_base, pick_device, uses_case
-from .schema import Document, json_default, swap_dir, write_atomic
+from .schema import Document, json_default, plain_mode, swap_dir, write_atomic
 
 
 class TrainError(ModelError):
@@ -221,6 +221,8 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
     try:
         result.model.save_pretrained(partial)
         result.tokenizer.save_pretrained(partial)
+        for f in partial.iterdir():  # the weights are written through a 0600 temporary file
+            f.chmod(plain_mode())
         write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
         if calibrator:
             write_atomic(partial / "calibration.json", calibrator.to_json())

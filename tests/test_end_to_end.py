@@ -11,7 +11,7 @@ from pipeline.cv import rescore_cv
 from pipeline.evaluate import evaluate_documents, write_evaluation
 from pipeline.extract import Article, Extractor
 from pipeline.output import check_merged, check_record
-from pipeline.schema import load_document
+from pipeline.schema import load_document, plain_mode
 from pipeline.train import train
 
 SEEDS = ["001_9f3ea27a63f6ddfc", "003_061ffb02e5cf6f54"]
@@ -39,6 +39,7 @@ def test_training_writes_a_complete_model_directory(trained):
     for name in ("config.json", "model.safetensors", "tokenizer.json", "pipeline_config.json", "labels.json",
                  "training.json"):
         assert (model_dir / name).is_file(), name
+        assert (model_dir / name).stat().st_mode & 0o044 == 0o044 & plain_mode(), name  # teammates can read it
     saved = json.loads((model_dir / "pipeline_config.json").read_text())
     assert saved["train"]["epochs"] == 2
     info = json.loads((model_dir / "training.json").read_text())
@@ -124,6 +125,48 @@ def test_cli_predict_writes_one_valid_record_per_file(trained, root, tmp_path):
     assert sum(len(r["sources"]) for r in records) == sum(len(r["events"]) for r in lines)
     for r in records:
         assert check_merged(r, texts) == []
+
+
+def test_cli_predict_output_keeps_links_pipes_modes_and_dash_is_stdout(trained, tmp_path, monkeypatch):
+    import os
+    import stat
+    import threading
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    work, _, _ = trained
+    monkeypatch.chdir(tmp_path)
+
+    def predict(output: str) -> object:
+        result = CliRunner().invoke(app, ["predict", str(work / "seeds"), "--model", str(work / "models/tiny"),
+                                          "--output", output, "--min-confidence", "0"])
+        assert result.exit_code == 0, result.output
+        return result
+
+    (tmp_path / "real").mkdir()
+    target, link = tmp_path / "real" / "target.jsonl", tmp_path / "link.jsonl"
+    target.write_text("")
+    target.chmod(0o640)
+    link.symlink_to(target)
+    predict(str(link))  # the link stays, its target is replaced and keeps its mode
+    assert link.is_symlink() and len(target.read_text().splitlines()) == len(SEEDS)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    predict(str(tmp_path / "new.jsonl"))  # a new file gets the umask's mode, not mkstemp's 0600
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.jsonl").stat().st_mode) == 0o666 & ~umask
+    fifo, got = tmp_path / "pipe", []
+    os.mkfifo(fifo)
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    predict(str(fifo))  # written into the pipe, not replaced by a file
+    reader.join(timeout=60)
+    assert len(got[0].splitlines()) == len(SEEDS) and stat.S_ISFIFO(fifo.stat().st_mode)
+    result = predict("-")
+    assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == SEEDS
+    assert not (tmp_path / "-").exists()
 
 
 def test_cli_draft_writes_markup_that_imports_as_valid_annotations(trained, root, tmp_path):
