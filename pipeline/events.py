@@ -128,8 +128,16 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     doc.add_repeats()
     dates = _dates(doc, document_date, candidates)
     groups = _group(doc, candidates, participants, dates, bounds)
-    events = [_event(doc, g, participants, dates, bounds) for g in groups]
+    events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
+
+
+def _foreign(group: list[Candidate], groups: list[list[Candidate]], bounds: list[tuple[int, int]]) -> set[int]:
+    """Sentences that report another meeting and not this one: a date or place there is that
+    meeting's ("Scholz met Macron in Berlin on Monday. Kishida met Modi."; pooled held-out exact
+    event F1 +0.003 and +0.006 on two models, README)."""
+    own = {sentence_of(bounds, c.trigger.start) for c in group}
+    return {sentence_of(bounds, c.trigger.start) for g in groups if g is not group for c in g} - own
 
 
 def _local(doc: Entities, c: Candidate, mentions: list[PredSpan], bounds: list[tuple[int, int]]) -> list[PredSpan]:
@@ -256,7 +264,7 @@ def _pick_location(group: list[Candidate], primary: Candidate, spans: list[PredS
 
 
 def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dict,
-           bounds: list[tuple[int, int]]) -> dict:
+           bounds: list[tuple[int, int]], foreign: set[int] = frozenset()) -> dict:
     status = group[0].trigger.label
     primary = min(group, key=lambda c: c.trigger.start)
     ids: list[int] = []
@@ -271,6 +279,8 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
                                                if doc.of_mention[(m.start, m.end)] in keep] for c in group}}
     args = [a for c in group for a in c.args]
     by_label = {lab: [a for a in args if a.label == lab] for lab in ("DATE", "LOCATION", "TOPIC")}
+    for lab in ("DATE", "LOCATION"):
+        by_label[lab] = [a for a in by_label[lab] if sentence_of(bounds, a.start) not in foreign]
     date, date_span = None, None
     if by_label["DATE"]:
         resolved = {d: dates[(d.start, d.end, status)] for d in by_label["DATE"]}

@@ -567,3 +567,24 @@ def test_country_goes_with_the_affiliation_shown():
     rae, li = assemble(text, None, [Candidate(s("occurred", "met"), args)])[0]["participants"]
     assert (rae["affiliation"], rae["affiliation_mention"]["start"], rae["country"]) == ("Canadian", 14, "CAN")
     assert li["country"] is None
+
+
+def test_a_date_or_place_in_another_meetings_sentence_is_not_taken():
+    text = "Scholz met Macron in Berlin on Monday. Kishida met Modi. Qin met Burns, who met Li on Friday."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    # The window of the second "met" spans both sentences and tags the first one's place and day.
+    first = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Scholz"), s("PARTICIPANT", "Macron"),
+                                             s("LOCATION", "Berlin"), s("DATE", "on Monday")])
+    second = Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "Kishida"), s("PARTICIPANT", "Modi"),
+                                                 s("LOCATION", "Berlin"), s("DATE", "on Monday")])
+    scholz, kishida = assemble(text, "2024-03-08", [first, second])
+    assert (scholz["date"]["value"], scholz["location"]["text"]) == ("2024-03-04", "Berlin")
+    assert kishida["date"] is None and kishida["location"] is None
+    assert text[kishida["evidence"]["start"]:kishida["evidence"]["end"]] == "Kishida met Modi."
+    # One sentence that reports two meetings is the sentence of both: its date stays available.
+    third = Candidate(s("occurred", "met", 2), [s("PARTICIPANT", "Qin"), s("PARTICIPANT", "Burns"),
+                                                s("DATE", "on Friday")])
+    fourth = Candidate(s("occurred", "met", 3), [s("PARTICIPANT", "Burns"), s("PARTICIPANT", "Li"),
+                                                 s("DATE", "on Friday")])
+    qin, burns = assemble(text, "2024-03-08", [third, fourth])
+    assert qin["date"]["value"] == burns["date"]["value"] == "2024-03-08"
