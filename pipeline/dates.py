@@ -20,14 +20,19 @@ _PROBES = (dt.datetime(2001, 3, 7), dt.datetime(2017, 10, 19))
 
 
 @lru_cache(maxsize=8)
-def _parser(base: dt.datetime, prefer: str) -> DateDataParser:
-    return DateDataParser(languages=["en"], settings={
-        "RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer, "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_TIME_AS_PERIOD": False})
+def _parser(base: dt.datetime, prefer: str, order: str | None = None) -> DateDataParser:
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer, "PREFER_DAY_OF_MONTH": "first",
+                "RETURN_TIME_AS_PERIOD": False}
+    return DateDataParser(languages=["en"], settings={**settings, "DATE_ORDER": order} if order else settings)
+
+
+# A dotted numeric date is day first wherever it is written ("5.3.2024" is 5 March); a slashed one
+# keeps dateparser's English month first.
+_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 
 
 def _parse(phrase: str, base: dt.datetime, prefer: str) -> tuple[dt.date | None, str | None]:
-    data = _parser(base, prefer).get_date_data(phrase)
+    data = _parser(base, prefer, "DMY" if _DOTTED.fullmatch(phrase) else None).get_date_data(phrase)
     if data.date_obj is None:
         return None, None
     return data.date_obj.date(), data.period
@@ -167,6 +172,8 @@ _CALENDAR = re.compile(
     r"|morning|afternoon|evening|night|noon|midnight)\b", re.I)
 _SHIFTED_MONTH = re.compile(rf"^(last|past|next|coming)\s+({_M})$", re.I)
 _LEFT_MONTH = re.compile(rf"(?<![\w]){_M}{_SP}$")
+_NUMERIC = re.compile(r"(?<![\w.\-/])\d{1,4}([-./])\d{1,2}\1\d{1,4}(?![\w\-/]|\.\d)")
+_OPEN = re.compile(r"(?i)(?:^|\s)(?:on|by|since|until|from|of|dated)$")
 
 
 def complete_date(text: str, start: int, end: int) -> tuple[int, int]:
@@ -179,6 +186,11 @@ def complete_date(text: str, start: int, end: int) -> tuple[int, int]:
             if tail.search(text[start:end]) and (m := more.match(text[end:])):
                 end, grown = end + m.end(), True
                 break
+    # A numeric date the span cuts ("on 2024" of "on 2024-03-05") or that follows its preposition
+    # ("On" of "On 5.3.2024") is taken whole.
+    for m in _NUMERIC.finditer(text, max(0, start - 10), min(len(text), end + 12)):
+        if m.start() < end < m.end() or (m.start() - end in (0, 1) and _OPEN.search(text[start:end])):
+            start, end = min(start, m.start()), m.end()
     if re.match(_M, text[start:end]) and (m := _LEFT.search(text[:start])):
         start = m.start()
     elif re.match(_D, text[start:end]) and (m := _LEFT_MONTH.search(text[:start])):

@@ -84,6 +84,12 @@ def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
     ("On Thursday, Nov. 16, 2023, the", "16, 2023", "Nov. 16, 2023"),  # a day grows back over its month
     ("the afternoon of April 27, 2018", "27, 2018", "April 27, 2018"),
     ("at 10, 2023 was", "10, 2023", "10, 2023"),
+    ("in Berlin on 2024-03-05 to discuss", "on 2024", "on 2024-03-05"),  # numeric dates are taken whole
+    ("On 2024-03-05, Scholz met", "On", "On 2024-03-05"),
+    ("met Modi on 5.3.2024.", "on 5.3", "on 5.3.2024"),
+    ("on 12/03/2024 in", "on 12/03", "on 12/03/2024"),
+    ("on Monday 2024-03-04 was", "on Monday", "on Monday"),  # after a weekday only when cut inside it
+    ("met 3.5 percent on 2.1.2024", "3.5", "3.5"),
 ])
 def test_complete_date_grows_a_cut_date_span_to_its_calendar_date(text, tagged, whole):
     start = text.index(tagged)
@@ -99,3 +105,9 @@ def test_a_word_that_names_no_time_is_no_date_and_shifted_months_keep_their_prec
     # Wire copy's abbreviated weekdays name a time all the same.
     assert [resolve_date(p, "2023-11-15")["value"] for p in ("Tue", "Sat.", "on Fri")] == [
         "2023-11-14", "2023-11-11", "2023-11-10"]
+
+
+def test_a_dotted_date_is_day_first_and_an_iso_date_is_itself():
+    assert resolve_date("on 5.3.2024", "2024-03-08")["value"] == "2024-03-05"
+    assert resolve_date("on 05.03.24", "2024-03-08")["value"] == "2024-03-05"
+    assert resolve_date("On 2024-03-05", None)["value"] == "2024-03-05"
