@@ -56,13 +56,17 @@ def _jsonl(path: Path) -> Iterator[tuple[str, Article | InputError]]:
         if date is not None and not iso_day(date):
             yield where, InputError(f"{where}: date {date!r} is not a YYYY-MM-DD calendar day")
             continue
-        yield where, Article(str(row.get("id", f"{path.stem}:{n}")), row["text"], date)
+        doc_id = row.get("id")
+        if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int, type(None))) or doc_id == "":
+            yield where, InputError(f"{where}: id {doc_id!r} is not a string or a number")
+            continue
+        yield where, Article(f"{path.stem}:{n}" if doc_id is None else str(doc_id), row["text"], date)
 
 
 def expand(inputs: list[str]) -> list[Path | Stdin]:
     """Input sources in reading order; checks that every path exists before any work starts.
-    A directory contributes its .txt files (not its subdirectories, nor .jsonl files, which may be
-    earlier output)."""
+    A directory contributes its .txt files (not hidden ones, nor its subdirectories, nor .jsonl
+    files, which may be earlier output)."""
     out: list[Path | Stdin] = []
     for raw in inputs:
         if raw == "-":
@@ -70,7 +74,9 @@ def expand(inputs: list[str]) -> list[Path | Stdin]:
             continue
         p = Path(raw)
         if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() == ".txt")
+            # Hidden files are no articles (an editor's backup, macOS's "._a.txt" resource forks).
+            files = sorted(f for f in p.iterdir()
+                           if f.is_file() and f.suffix.lower() == ".txt" and not f.name.startswith("."))
             if not files:
                 raise InputError(f"{p} holds no .txt files")
             out += files

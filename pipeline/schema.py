@@ -25,8 +25,12 @@ ENTITY_LABELS: tuple[str, ...] = ("PARTICIPANT", "TITLE", "AFFILIATION")
 EVENT_ARG_LABELS: tuple[str, ...] = ("DATE", "LOCATION", "TOPIC")
 STATUSES: tuple[str, ...] = ("occurred", "planned", "cancelled")
 
-# Seed files may begin with " date YYYY-MM-DD" (leading whitespace, then the word "date").
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b")
+# Seed files may begin with " date YYYY-MM-DD" (leading whitespace, then the word "date"); a
+# scraper's "Date: YYYY-MM-DD" is the same line.
+_DATE_LINE = re.compile(r"^\s*date(?:\s*:)?\s+(\d{4}-\d{2}-\d{2})\b", re.I)
+# A first line that starts like one but gives the day another way ("date 2023-5-9", "Date:
+# 09/05/2023"): an error, not an article silently without its date.
+_OTHER_DATE_LINE = re.compile(r"^\s*(date(?:\s*:)?\s+\d[\d./-]*)", re.I)
 
 
 class DateError(ValueError):
@@ -49,9 +53,11 @@ def iso_day(value: object) -> bool:
 
 
 def document_date(text: str) -> str | None:
-    """The ISO date of a ` date YYYY-MM-DD` first line, or None; DateError when the line names no
-    calendar day (" date 2023-02-30")."""
+    """The ISO date of a ` date YYYY-MM-DD` (or `Date: YYYY-MM-DD`) first line, or None; DateError
+    when the line names no calendar day (" date 2023-02-30") or writes it another way ("date 2023-5-9")."""
     m = _DATE_LINE.match(text)
+    if not m and (other := _OTHER_DATE_LINE.match(text)):
+        raise DateError(f"first line {other.group(1)!r} is no date line: write it ' date YYYY-MM-DD'")
     if m and not iso_day(m.group(1)):
         raise DateError(f"date line {m.group(1)!r} is not a calendar day")
     return m.group(1) if m else None

@@ -48,6 +48,42 @@ def test_directory_takes_txt_of_any_case_and_not_earlier_output(tmp_path):
     assert [a.id for a in read_articles(expand([str(tmp_path)]))] == ["a", "b"]
 
 
+def test_hidden_files_of_a_directory_are_no_articles(tmp_path):
+    _write(tmp_path / "a.txt", b"Qin met Burns.")
+    _write(tmp_path / "._a.txt", b"\x00\x05\x16\x07\xff")  # a macOS resource fork: not UTF-8
+    _write(tmp_path / ".draft.txt", b"Lula met Xi.")
+    assert [a.id for a in read_articles(expand([str(tmp_path)]))] == ["a"]
+
+
+@pytest.mark.parametrize("doc_id,expected", [(None, "x:1"), (7, "7"), ("a7", "a7")])
+def test_jsonl_id_null_or_missing_takes_the_line_and_a_number_is_its_text(tmp_path, doc_id, expected):
+    path = _write(tmp_path / "x.jsonl", json.dumps({"id": doc_id, "text": "Qin met Burns."}).encode())
+    assert [a.id for a in read_articles(expand([str(path)]))] == [expected]
+
+
+@pytest.mark.parametrize("doc_id", [["a"], {"a": 1}, True, ""])
+def test_jsonl_id_of_another_type_is_an_input_error(tmp_path, doc_id):
+    path = _write(tmp_path / "x.jsonl", json.dumps({"id": doc_id, "text": "Qin met Burns."}).encode())
+    with pytest.raises(InputError, match="x.jsonl:1: id .* is not a string or a number"):
+        list(read_articles(expand([str(path)])))
+
+
+@pytest.mark.parametrize("line,date", [("Date: 2023-05-09", "2023-05-09"), ("DATE 2023-05-09", "2023-05-09"),
+                                       ("Date night in Paris", None), ("Dated 2019, the accord", None)])
+def test_a_scrapers_date_line_is_read_and_other_first_lines_are_text(tmp_path, line, date):
+    path = _write(tmp_path / "a.txt", f"{line}\nQin met Burns.".encode())
+    (art,) = read_articles(expand([str(path)]))
+    from pipeline.schema import document_date
+    assert document_date(art.text) == date
+
+
+@pytest.mark.parametrize("line", ["date 2023-5-9", "Date: 09/05/2023", " date 9.5.2023"])
+def test_a_date_line_written_another_way_is_an_input_error_not_a_lost_date(tmp_path, line):
+    path = _write(tmp_path / "a.txt", f"{line}\nQin met Burns.".encode())
+    with pytest.raises(InputError, match="a.txt: first line .* is no date line: write it ' date YYYY-MM-DD'"):
+        list(read_articles(expand([str(path)])))
+
+
 def test_empty_jsonl_date_is_no_date(tmp_path):
     path = _write(tmp_path / "x.jsonl", json.dumps({"id": "x", "text": "Qin met Burns.", "date": ""}).encode())
     (art,) = read_articles(expand([str(path)]), "2023-05-08")
