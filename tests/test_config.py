@@ -86,6 +86,21 @@ def test_duplicate_keys_are_errors(tmp_path):
         load_config(path)
 
 
+def test_an_override_given_twice_is_an_error_as_a_key_given_twice_in_the_file():
+    with pytest.raises(ConfigError, match=r"train.epochs is already set by 'train.epochs=3'"):
+        load_config(None, ["train.epochs=3", "train.epochs=4"])
+
+
+@pytest.mark.parametrize("stride,ok", [(32, True), (64, True), (65, False), (200, False)])
+def test_a_stride_over_half_the_window_is_an_error(stride, ok):
+    overrides = ["model.max_length=128", f"model.stride={stride}"]
+    if ok:
+        assert load_config(None, overrides).model.stride == stride
+    else:
+        with pytest.raises(ConfigError, match="config model: stride .* is more than half of max_length 128"):
+            load_config(None, overrides)
+
+
 def test_invalid_yaml_is_one_line(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("train: {epochs: [1}\n")
