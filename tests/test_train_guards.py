@@ -26,9 +26,9 @@ def work(tmp_path, root, tiny_model_dir):
     return tmp_path
 
 
-def _args(work, base, *more):
-    return ["train", "--set", "name=tiny", "--set", f"output_dir={work / 'models'}",
-            "--set", f"data.annotations={work / 'ann'}", "--set", f"data.seeds={work / 'seeds'}",
+def _args(work, base, *more, annotations=None, output_dir=None):
+    return ["train", "--set", "name=tiny", "--set", f"output_dir={output_dir or work / 'models'}",
+            "--set", f"data.annotations={annotations or work / 'ann'}", "--set", f"data.seeds={work / 'seeds'}",
             "--set", f"model.base_model={base}", "--set", "train.epochs=1", "--set", "data.holdout=none",
             "--set", f"tracking.tracking_uri=sqlite:///{work / 'mlflow.db'}", *more]
 
@@ -43,7 +43,7 @@ def test_refuses_to_replace_a_directory_that_is_not_a_model(work, tiny_model_dir
     victim.mkdir(parents=True)
     (victim / "summary.json").write_text("{}")  # e.g. a cv result directory
     # The annotations do not exist: the refusal must come before any data is read.
-    result = runner.invoke(app, _args(work, tiny_model_dir, "--set", f"data.annotations={work / 'none'}"))
+    result = runner.invoke(app, _args(work, tiny_model_dir, annotations=work / "none"))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "exists and is not a model directory written by `train`" in result.output
     assert (victim / "summary.json").read_text() == "{}"
@@ -56,8 +56,7 @@ def test_refuses_to_replace_a_directory_that_is_not_a_model(work, tiny_model_dir
 def test_an_unusable_output_dir_is_found_before_training(work, tiny_model_dir, output_dir, message):
     (work / "afile").write_text("x")
     target = output_dir if output_dir.startswith("/") else str(work / output_dir)
-    result = runner.invoke(app, _args(work, tiny_model_dir, "--set", f"output_dir={target}",
-                                      "--set", f"data.annotations={work / 'none'}"))
+    result = runner.invoke(app, _args(work, tiny_model_dir, output_dir=target, annotations=work / "none"))
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
 
 
