@@ -163,7 +163,8 @@ class Entities:
         e = self.entities[i]
         proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
         best = max(proper or e.mentions, key=lambda m: (len(name_words(self.surface(m))), -m.start))
-        return _POSSESSIVE.sub("", _HONORIFIC.sub("", self.surface(best))).strip()
+        # A name is a field, not a span: the article's line breaks and no-break spaces become spaces.
+        return " ".join(_POSSESSIVE.sub("", _HONORIFIC.sub("", self.surface(best))).split())
 
     def pick(self, spans: list[PredSpan]) -> PredSpan | None:
         """The span of the text most often tagged (a title, an affiliation), its first mention on a tie."""

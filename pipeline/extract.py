@@ -97,6 +97,10 @@ class Extractor:
             calibrator = Calibrator.load(model_dir)
         except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}/calibration.json: {exc}") from exc
+        if calibrator is None and _calibrated_in_training(Path(model_dir)):
+            # Without it every event would keep its raw, overconfident score and no cut: other output.
+            raise ModelError(f"{model_dir} has no calibration.json, though training fitted one; "
+                             "copy the whole model directory")
         return cls(model, tokenizer, cfg["max_length"], cfg["stride"], cfg["event_window"], batch_size, calibrator)
 
     def _run(self, windows: list[Window]) -> list[np.ndarray]:
@@ -163,6 +167,13 @@ class Extractor:
         for rec in records:
             rec["events"] = (self.calibrator or Calibrator()).finish(rec["events"], cut)
         return records
+
+
+def _calibrated_in_training(model_dir: Path) -> bool:
+    try:
+        return bool(read_json_object(model_dir / "training.json").get("calibration_documents"))
+    except JSONFileError:
+        return False  # training.json is optional for predict
 
 
 def record(art: Article, candidates: list[Candidate]) -> dict:

@@ -588,3 +588,12 @@ def test_a_date_or_place_in_another_meetings_sentence_is_not_taken():
                                                  s("DATE", "on Friday")])
     qin, burns = assemble(text, "2024-03-08", [third, fourth])
     assert qin["date"]["value"] == burns["date"]["value"] == "2024-03-08"
+
+
+def test_a_name_keeps_no_break_spaces_or_line_breaks_of_its_mention():
+    text = "Qin\u00a0Gang met Nicholas\nBurns in Beijing."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin\u00a0Gang"), s("PARTICIPANT", "Nicholas\nBurns")])
+    qin, burns = assemble(text, None, [c])[0]["participants"]
+    assert (qin["name"], burns["name"]) == ("Qin Gang", "Nicholas Burns")
+    assert qin["mentions"][0]["text"] == "Qin\u00a0Gang"  # the mention stays the text as written

@@ -42,6 +42,9 @@ def _damaged(model_dir, tmp_path, how):
         (broken / "pipeline_config.json").write_text(json.dumps(cfg))
     elif how == "damaged-json":
         (broken / "training.json").write_text('{"history": [')
+    elif how == "no-calibration":  # training fitted a calibrator; the copy lost it
+        info = json.loads((broken / "training.json").read_text())
+        (broken / "training.json").write_text(json.dumps({**info, "calibration_documents": ["w1_01"]}))
     return broken
 
 
@@ -58,6 +61,7 @@ def test_the_intact_directory_loads(model_dir):
     (model_config, "other-version",
      "pipeline_config.json was written by another version of the pipeline (train.lr_schedule"),
     (model_config, "damaged-json", "training.json is damaged (line 1"),
+    (Extractor.load, "no-calibration", "has no calibration.json, though training fitted one"),
 ])
 def test_loading_names_the_missing_or_damaged_part(model_dir, tmp_path, load, how, message):
     broken = _damaged(model_dir, tmp_path, how)
