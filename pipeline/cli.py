@@ -250,7 +250,7 @@ def predict(
         n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid, force)
     for problem in skipped:
         typer.echo(f"skipped: {problem}", err=True)
-    typer.echo(f"{n} record(s) written" + (f" to {output}" if output else "")
+    typer.echo(f"{n} record(s) written" + (f" to {output}" if output and str(output) != "-" else "")
                + (f"; {len(skipped)} input(s) skipped" if skipped else ""), err=True)
 
 

@@ -28,11 +28,11 @@ def _parser(base: dt.datetime, prefer: str, order: str | None = None) -> DateDat
 
 # A dotted numeric date is day first wherever it is written ("5.3.2024" is 5 March); a slashed one
 # keeps dateparser's English month first.
-_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
+_DOTTED = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})(?![\d.])")
 
 
 def _parse(phrase: str, base: dt.datetime, prefer: str) -> tuple[dt.date | None, str | None]:
-    data = _parser(base, prefer, "DMY" if _DOTTED.fullmatch(phrase) else None).get_date_data(phrase)
+    data = _parser(base, prefer, "DMY" if _DOTTED.search(phrase) else None).get_date_data(phrase)
     if data.date_obj is None:
         return None, None
     return data.date_obj.date(), data.period

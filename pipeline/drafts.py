@@ -53,6 +53,8 @@ def draft_document(art: Article, record: dict) -> Document:
         if art.text[m["start"] : m["end"]] != m["text"] or m["text"] != m["text"].strip() or not m["text"]:
             return
         slot = wanted.setdefault((label, m["start"], m["end"]), {"entity": entity, "events": [], "value": value})
+        if slot["value"] != value:  # "on Friday" of an occurred and a planned meeting: no one day
+            slot["value"] = None
         if event and event not in slot["events"]:
             slot["events"].append(event)
 
@@ -119,13 +121,15 @@ def _shifted(value, shift: int):
     return value
 
 
-def draft_markup(art: Article, record: dict, model: str) -> str:
-    """The markup file of one article's draft, each event line noted with its confidence."""
+def draft_markup(art: Article, record: dict, model: str) -> tuple[str, list[float]]:
+    """The markup file of one article's draft, each event line noted with its confidence, and the
+    confidences of the events drafted."""
     doc = draft_document(art, record)
     confidence = {f"e{k}": ev["confidence"] for k, ev in enumerate(record["events"], 1)}
     comments = [f"Draft of {model}: check every tag against annotations/GUIDELINES.md, add what it missed,",
                 "then: python -m pipeline import-markup <this file>"]
-    return to_markup(doc, comments, {e.id: f"confidence {confidence[e.id]:.2f}" for e in doc.events})
+    notes = {e.id: f"confidence {confidence[e.id]:.2f}" for e in doc.events}
+    return to_markup(doc, comments, notes), [confidence[e.id] for e in doc.events]
 
 
 def write_drafts(inputs: list[str], model_dir: Path, out_dir: Path, date: str | None = None,
@@ -143,21 +147,28 @@ def write_drafts(inputs: list[str], model_dir: Path, out_dir: Path, date: str | 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is not a directory")
-    for art in read_articles(sources, date):
+    inputs = {p.resolve() for p in sources if isinstance(p, Path)}
+    arts = list(read_articles(sources, date))
+    for art in arts:
         if not PLAIN_ID.fullmatch(art.id):
             raise InputError(f"document id {art.id!r} cannot name an annotation file (letters, digits, '.', '_', '-')")
         target = out_dir / f"{art.id}.txt"
+        if target.resolve() in inputs:
+            raise InputError(f"{target} is one of the inputs; it would be overwritten")
         if target.exists() and not force:
             raise InputError(f"{target} exists (perhaps already corrected); pass --force to replace it")
+        try:  # a text markup cannot hold ("[File photo|AP:x]") stops the batch before any work
+            to_markup(Document(art.id, art.text))
+        except MarkupError as exc:
+            raise InputError(str(exc)) from None
     extractor = Extractor.load(model_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    arts = list(read_articles(sources, date))
     records = tqdm(extractor.predict(arts, min_confidence=min_confidence), desc="draft", unit="doc",
                    total=n, disable=n < 2, file=sys.stderr)
     written = []
     for art, rec in zip(arts, records):
         try:
-            source = draft_markup(art, rec, Path(model_dir).name)
+            source, confidences = draft_markup(art, rec, Path(model_dir).name)
         except MarkupError as exc:
             raise InputError(str(exc)) from None
         target = out_dir / f"{art.id}.txt"
@@ -169,6 +180,5 @@ def write_drafts(inputs: list[str], model_dir: Path, out_dir: Path, date: str | 
             Path(tmp).replace(target)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        confidences = [ev["confidence"] for ev in rec["events"]]
         written.append((target, len(confidences), min(confidences) if confidences else None))
     return written

@@ -58,9 +58,9 @@ def _jsonl(path: Path) -> Iterator[tuple[str, Article | InputError]]:
             continue
         doc_id = row.get("id")
         if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int, type(None))) or doc_id == "":
-            yield where, InputError(f"{where}: id {doc_id!r} is not a string or a number")
+            yield where, InputError(f"{where}: id {doc_id!r} is not a string or an integer")
             continue
-        yield where, Article(f"{path.stem}:{n}" if doc_id is None else str(doc_id), row["text"], date)
+        yield where, Article(f"{path.stem}-{n}" if doc_id is None else str(doc_id), row["text"], date)
 
 
 def expand(inputs: list[str]) -> list[Path | Stdin]:

@@ -112,8 +112,8 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
             written += 1
         return written, _merged(problems, late)
     if _special(output):  # /dev/null, a named pipe, /dev/stdout: written as they are, never replaced
-        try:
-            with output.open("w", encoding="utf-8") as f:
+        try:  # appended: /dev/stdout may be a file the shell opened with >>
+            with output.open("a", encoding="utf-8") as f:
                 for line in lines:
                     f.write(line)
                     written += 1
@@ -144,8 +144,10 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
 
 
 def _special(path: Path) -> bool:
-    """Something that exists and is neither a file nor a directory, links followed."""
-    return path.exists() and not path.is_file() and not path.is_dir()
+    """Something that exists and is neither a file nor a directory, links followed, or a path
+    under /dev or /proc (/dev/stdout leads to whatever the shell redirected it to)."""
+    return path.exists() and (not path.is_file() and not path.is_dir()
+                              or path.absolute().parts[1:2] in (("dev",), ("proc",)))
 
 
 def _cannot_write(output: Path, exc: OSError) -> InputError:

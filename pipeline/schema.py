@@ -27,10 +27,10 @@ STATUSES: tuple[str, ...] = ("occurred", "planned", "cancelled")
 
 # Seed files may begin with " date YYYY-MM-DD" (leading whitespace, then the word "date"); a
 # scraper's "Date: YYYY-MM-DD" is the same line.
-_DATE_LINE = re.compile(r"^\s*date(?:\s*:)?\s+(\d{4}-\d{2}-\d{2})\b", re.I)
+_DATE_LINE = re.compile(r"^\s*date(?:\s*:)?\s+(\d{4}-\d{2}-\d{2})(?![\d-])", re.I)  # a time may follow
 # A first line that starts like one but gives the day another way ("date 2023-5-9", "Date:
 # 09/05/2023"): an error, not an article silently without its date.
-_OTHER_DATE_LINE = re.compile(r"^\s*(date(?:\s*:)?\s+\d[\d./-]*)", re.I)
+_OTHER_DATE_LINE = re.compile(r"^\s*(date(?:\s*:)?\s+\d[\d./-]*[./-]\d[^\n]*)", re.I)
 
 
 class DateError(ValueError):
@@ -57,7 +57,7 @@ def document_date(text: str) -> str | None:
     when the line names no calendar day (" date 2023-02-30") or writes it another way ("date 2023-5-9")."""
     m = _DATE_LINE.match(text)
     if not m and (other := _OTHER_DATE_LINE.match(text)):
-        raise DateError(f"first line {other.group(1)!r} is no date line: write it ' date YYYY-MM-DD'")
+        raise DateError(f"first line {other.group(1)[:60]!r} is no date line: write it ' date YYYY-MM-DD'")
     if m and not iso_day(m.group(1)):
         raise DateError(f"date line {m.group(1)!r} is not a calendar day")
     return m.group(1) if m else None

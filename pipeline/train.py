@@ -222,7 +222,8 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
         result.model.save_pretrained(partial)
         result.tokenizer.save_pretrained(partial)
         for f in partial.iterdir():  # the weights are written through a 0600 temporary file
-            f.chmod(plain_mode())
+            if f.is_file():
+                f.chmod(plain_mode())
         write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
         if calibrator:
             write_atomic(partial / "calibration.json", calibrator.to_json())

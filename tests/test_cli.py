@@ -278,3 +278,13 @@ def test_stats_counts_seeds_from_the_seeds_directory(tmp_path):
     assert json.loads(result.stdout)["seed_documents"] == 1
     result = runner.invoke(app, ["stats", "--annotations", str(tmp_path / "ann"), "--seeds", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "no such seeds directory" in result.output
+
+
+def test_dev_and_proc_paths_are_written_into_never_replaced(tmp_path):
+    from pathlib import Path
+
+    from pipeline.runs import _special
+
+    assert _special(Path("/dev/null")) and _special(Path("/dev/stdout")) and _special(Path("/proc/self/fd/1"))
+    (tmp_path / "f.jsonl").write_text("")
+    assert not _special(tmp_path / "f.jsonl") and not _special(tmp_path) and not _special(tmp_path / "missing")

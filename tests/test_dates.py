@@ -111,3 +111,4 @@ def test_a_dotted_date_is_day_first_and_an_iso_date_is_itself():
     assert resolve_date("on 5.3.2024", "2024-03-08")["value"] == "2024-03-05"
     assert resolve_date("on 05.03.24", "2024-03-08")["value"] == "2024-03-05"
     assert resolve_date("On 2024-03-05", None)["value"] == "2024-03-05"
+    assert resolve_date("Monday, 4.3.2024", "2024-03-08")["value"] == "2024-03-04"

@@ -48,7 +48,8 @@ def test_a_draft_is_a_valid_annotation_with_every_predicted_field():
 
 def test_the_draft_file_imports_back_to_the_same_document():
     art = Article("d1", TEXT)
-    source = draft_markup(art, record(), "rn394")
+    source, confidences = draft_markup(art, record(), "rn394")
+    assert len(confidences) == 2 and all(0 < c <= 1 for c in confidences)
     assert source.startswith("# Draft of rn394") and "e1 occurred qin_gang,nicholas_burns  # confidence" in source
     back, doc = parse_markup(source), draft_document(art, record())
     assert back.text == TEXT and check_document(back) == []
@@ -103,3 +104,25 @@ def test_cli_draft_never_replaces_a_draft_and_checks_before_loading_a_model(tmp_
     assert (tmp_path / "out" / "a.txt").read_text() == "corrected by hand"
     result = runner.invoke(app, [*args, "--force"])
     assert result.exit_code == 1 and "Traceback" not in result.output and "none" in result.output
+
+
+def test_a_date_phrase_two_events_resolve_differently_keeps_no_value():
+    rec = record()
+    friday = rec["events"][1]["date"]
+    rec["events"][0]["date"] = {**friday, "value": "2023-05-05"}  # the same words read for a past meeting
+    doc = draft_document(Article("d1", TEXT), rec)
+    (date,) = [s for s in doc.spans if s.label == "DATE"]
+    assert date.value is None and check_document(doc) == []
+
+
+def test_cli_draft_refuses_its_inputs_and_text_markup_cannot_hold_before_loading_a_model(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT)
+    args = ["draft", str(tmp_path), "--out", str(tmp_path), "--force", "--model", str(tmp_path / "none")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "is one of the inputs" in result.output
+    assert (tmp_path / "a.txt").read_text() == TEXT
+    (tmp_path / "b.txt").write_text("[File photo|AP:x] " + TEXT)
+    result = runner.invoke(app, ["draft", str(tmp_path / "b.txt"), "--out", str(tmp_path / "out"),
+                                 "--model", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "cannot be written as markup" in result.output
+    assert "none" not in result.output.split("markup")[0] and not (tmp_path / "out").exists()

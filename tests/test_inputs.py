@@ -55,20 +55,21 @@ def test_hidden_files_of_a_directory_are_no_articles(tmp_path):
     assert [a.id for a in read_articles(expand([str(tmp_path)]))] == ["a"]
 
 
-@pytest.mark.parametrize("doc_id,expected", [(None, "x:1"), (7, "7"), ("a7", "a7")])
+@pytest.mark.parametrize("doc_id,expected", [(None, "x-1"), (7, "7"), ("a7", "a7")])
 def test_jsonl_id_null_or_missing_takes_the_line_and_a_number_is_its_text(tmp_path, doc_id, expected):
     path = _write(tmp_path / "x.jsonl", json.dumps({"id": doc_id, "text": "Qin met Burns."}).encode())
     assert [a.id for a in read_articles(expand([str(path)]))] == [expected]
 
 
-@pytest.mark.parametrize("doc_id", [["a"], {"a": 1}, True, ""])
+@pytest.mark.parametrize("doc_id", [["a"], {"a": 1}, True, "", 1.5])
 def test_jsonl_id_of_another_type_is_an_input_error(tmp_path, doc_id):
     path = _write(tmp_path / "x.jsonl", json.dumps({"id": doc_id, "text": "Qin met Burns."}).encode())
-    with pytest.raises(InputError, match="x.jsonl:1: id .* is not a string or a number"):
+    with pytest.raises(InputError, match="x.jsonl:1: id .* is not a string or an integer"):
         list(read_articles(expand([str(path)])))
 
 
 @pytest.mark.parametrize("line,date", [("Date: 2023-05-09", "2023-05-09"), ("DATE 2023-05-09", "2023-05-09"),
+                                       ("Date: 2023-05-09T10:00:00Z", "2023-05-09"), ("Date 2 of the talks", None),
                                        ("Date night in Paris", None), ("Dated 2019, the accord", None)])
 def test_a_scrapers_date_line_is_read_and_other_first_lines_are_text(tmp_path, line, date):
     path = _write(tmp_path / "a.txt", f"{line}\nQin met Burns.".encode())
