@@ -3,10 +3,8 @@ corrects and imports (`draft`, then `import-markup`), instead of tagging every a
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -14,7 +12,7 @@ from tqdm.auto import tqdm
 from .extract import Article, Extractor
 from .inputs import InputError, check_articles, expand, read_articles
 from .markup import MarkupError, to_markup
-from .schema import Document, Entity, Event, Span, document_date, plain_mode
+from .schema import Document, Entity, Event, Span, document_date, replacing
 from .validate import PLAIN_ID
 
 # Where predicted spans overlap, the one that keeps an event together wins: the trigger, then the
@@ -172,13 +170,7 @@ def write_drafts(inputs: list[str], model_dir: Path, out_dir: Path, date: str | 
         except MarkupError as exc:
             raise InputError(str(exc)) from None
         target = out_dir / f"{art.id}.txt"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(source)
-            Path(tmp).chmod(plain_mode(target))
-            Path(tmp).replace(target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with replacing(target) as f:
+            f.write(source)
         written.append((target, len(confidences), min(confidences) if confidences else None))
     return written

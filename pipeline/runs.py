@@ -17,7 +17,7 @@ from .evaluate import HELDOUT_TITLE, Evaluation, evaluate_documents, save_evalua
 from .extract import Extractor
 from .inputs import InputError, check_articles, expand, read_articles
 from .modeling import model_config
-from .schema import plain_mode
+from .schema import replacing
 
 TITLES = {"seeds": "Reliability on the seed documents",
           "all": "Reliability on all documents (training documents included)"}
@@ -120,26 +120,17 @@ def predict_files(inputs: list[str], model_dir: Path, output: Path | None, date:
         except OSError as exc:
             raise _cannot_write(output, exc) from exc
         return written, _merged(problems, late)
-    # A link is kept and its target replaced. Streamed to a temporary file of its own beside the
-    # target (thousands of records never sit in memory; a concurrent run writes its own), renamed
-    # over it once complete with the mode a plain write would give.
+    # A link is kept and its target replaced. Streamed to a file that replaces the target once
+    # complete: thousands of records never sit in memory, and a failed run leaves no partial file.
     target = output.resolve() if output.is_symlink() else output
-    tmp = _temporary(target)
     try:
-        with tmp.open("w", encoding="utf-8") as f:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(target) as f:
             for line in lines:
-                try:
-                    f.write(line)
-                except OSError as exc:
-                    raise _cannot_write(output, exc) from exc
+                f.write(line)
                 written += 1
-        try:
-            tmp.chmod(plain_mode(target))
-            tmp.replace(target)
-        except OSError as exc:
-            raise _cannot_write(output, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise _cannot_write(output, exc) from exc
     return written, _merged(problems, late)
 
 

@@ -14,11 +14,12 @@ import re
 import shutil
 import signal
 import stat
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 LABELS: tuple[str, ...] = ("TRIGGER", "PARTICIPANT", "TITLE", "AFFILIATION", "DATE", "LOCATION", "TOPIC")
 ENTITY_LABELS: tuple[str, ...] = ("PARTICIPANT", "TITLE", "AFFILIATION")
@@ -156,9 +157,24 @@ def write_atomic(path: Path, content: str) -> None:
     """Write a file so that readers never see a half-written one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    tmp.replace(path)
+    with replacing(path) as f:
+        f.write(content)
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[TextIO]:
+    """A text file that takes `target`'s place once written whole: a temporary file of its own
+    beside it (concurrent writers never share one), given the mode a plain write would, renamed
+    over the target when the block ends and removed if it fails or is interrupted."""
+    fd, name = tempfile.mkstemp(dir=Path(target).parent, prefix=f".{Path(target).name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            yield f
+        tmp.chmod(plain_mode(Path(target)))
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def plain_mode(existing: Path | None = None) -> int:
