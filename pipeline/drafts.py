@@ -75,7 +75,7 @@ def draft_document(art: Article, record: dict) -> Document:
                         add(label, m, entity=entities[key])
             parties.append(entities[key])
         for m in ev["trigger_mentions"]:
-            if not any(k[0] == "TRIGGER" and k[1:] == (m["start"], m["end"]) for k in wanted):  # one event a word
+            if ("TRIGGER", m["start"], m["end"]) not in wanted:  # a trigger word belongs to one event
                 add("TRIGGER", m, event=eid)
         if ev["date"]:
             add("DATE", ev["date"], event=eid, value=ev["date"]["value"])
