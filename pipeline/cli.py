@@ -240,18 +240,24 @@ def predict(
 ) -> None:
     """Extract meeting events from articles; one JSON object per document (or per meeting with --merge)."""
     from .runs import predict_files
-    from .schema import iso_day
 
-    if date is not None and not iso_day(date):
-        _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
-    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
-        _fail("--min-confidence must be between 0 and 1")
+    _check_date_and_cut(date, min_confidence)
     with _interruptible(f"{output} not written" if output and str(output) != "-" else "output incomplete"):
         n, skipped = _guard(predict_files, inputs, model, output, date, min_confidence, merge, skip_invalid, force)
     for problem in skipped:
         typer.echo(f"skipped: {problem}", err=True)
     typer.echo(f"{n} record(s) written" + (f" to {output}" if output and str(output) != "-" else "")
                + (f"; {len(skipped)} input(s) skipped" if skipped else ""), err=True)
+
+
+def _check_date_and_cut(date: str | None, min_confidence: float | None) -> None:
+    """The options `predict` and `draft` share, checked before any input is read."""
+    from .schema import iso_day
+
+    if date is not None and not iso_day(date):
+        _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        _fail("--min-confidence must be between 0 and 1")
 
 
 @app.command()
@@ -267,12 +273,8 @@ def draft(
 ) -> None:
     """Pre-annotate articles: the model's events as markup drafts to correct and then import-markup."""
     from .drafts import write_drafts
-    from .schema import iso_day
 
-    if date is not None and not iso_day(date):
-        _fail(f"--date {date!r} is not a YYYY-MM-DD calendar day")
-    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
-        _fail("--min-confidence must be between 0 and 1")
+    _check_date_and_cut(date, min_confidence)
     with _interruptible(f"the drafts already in {out} are complete"):
         written = _guard(write_drafts, inputs, model, out, date, min_confidence, force)
     # Least confident first: the drafts that most need a careful eye, and teach the model most.

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .extract import Article, Extractor
 from .inputs import InputError, check_articles, expand, read_articles
-from .markup import MarkupError, to_markup
+from .markup import MarkupError, date_line, to_markup
 from .schema import Document, Entity, Event, Span, document_date, replacing
 from .validate import PLAIN_ID
 
@@ -43,7 +43,7 @@ def draft_document(art: Article, record: dict) -> Document:
     overlaps resolved and events left with fewer than two parties dropped, so that it validates.
     An article dated by JSONL or --date gets the date line that `import-markup` would give it."""
     if art.date and document_date(art.text) is None:
-        prefix = f" date {art.date} \n\n"
+        prefix = date_line(art.date)
         art, record = Article(art.id, prefix + art.text), _shifted(record, len(prefix))
     wanted: dict[tuple[str, int, int], dict] = {}  # (label, start, end) -> {"entity"| "events", "value"}
 

@@ -169,6 +169,11 @@ def _split(source: str) -> tuple[dict[str, tuple[str, int]], _Body, list[tuple[s
     return header, _Body(body, source.count("\n", 0, first.end()) + 1), [(ln, n) for ln, n in footer if ln]
 
 
+def date_line(day: str) -> str:
+    """The first line a `date:` header stands for in a new article's text."""
+    return f" date {day} \n\n"
+
+
 def _place(body: _Body, date: tuple[str, int] | None, seed_text: str | None) -> tuple[str, int]:
     """The document text and the shift from tagged-text offsets to it. The `date:` header stands
     for the ' date YYYY-MM-DD' first line; a seed keeps its own date line byte for byte, so there
@@ -181,7 +186,7 @@ def _place(body: _Body, date: tuple[str, int] | None, seed_text: str | None) -> 
     if date and has_line:
         raise MarkupError(f"line {date[1]}: header has 'date:' and the body already starts with a date line")
     if seed_text is None:
-        prefix = f" date {date[0]} \n\n" if date else ""
+        prefix = date_line(date[0]) if date else ""
         return prefix + text, len(prefix)
     try:
         seed_date = document_date(seed_text)
@@ -358,7 +363,6 @@ def convert_files(paths: list[Path], out: Path, seeds_dir: Path | None = None,
             done.append((path, doc, target))
         sources.setdefault(doc.id, path)
     return done, errors
-
 
 
 _TAG_OF = {label: kind for kind, label in _KINDS.items()}
