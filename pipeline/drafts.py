@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from .extract import Article, Extractor
-from .inputs import InputError, check_articles, expand, read_articles
+from .inputs import InputError, check_articles, expand, read_articles, resolved
 from .markup import MarkupError, date_line, to_markup
 from .schema import Document, Entity, Event, Span, document_date, replacing
 from .validate import PLAIN_ID
@@ -145,13 +145,13 @@ def write_drafts(inputs: list[str], model_dir: Path, out_dir: Path, date: str | 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is not a directory")
-    inputs = {p.resolve() for p in sources if isinstance(p, Path)}
+    inputs = {resolved(p) for p in sources if isinstance(p, Path)}
     arts = list(read_articles(sources, date))
     for art in arts:
         if not PLAIN_ID.fullmatch(art.id):
             raise InputError(f"document id {art.id!r} cannot name an annotation file (letters, digits, '.', '_', '-')")
         target = out_dir / f"{art.id}.txt"
-        if target.resolve() in inputs:
+        if resolved(target) in inputs:
             raise InputError(f"{target} is one of the inputs; it would be overwritten")
         if target.exists() and not force:
             raise InputError(f"{target} exists (perhaps already corrected); pass --force to replace it")

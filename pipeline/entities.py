@@ -11,7 +11,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .countries import country_code
+from .countries import country_code, is_country_name
+
+_NEXT_NAME_WORD = re.compile(r" [A-Z][\w\-]")
+_LOWER_WORD = re.compile(r"(?<![\w\-])[a-z][a-z]{3,}")
+
+
+def _inside_longer_name(text: str, form: str, end: int) -> bool:
+    """Whether a repeat of a country or an acronym ending at `end` runs on into a capitalised
+    word, as "China" does in "South China Sea" or "US" in "US President": part of another name,
+    not a mention. Not in a title-case line ("Qin Gang Meets US Envoy"). A person's name is left
+    alone: "Abiy Ahmed" may be the "Abiy" already met as well as "Liu He" may not be "Liu"."""
+    if not (is_country_name(form) or form.isupper()) or not _NEXT_NAME_WORD.match(text, end):
+        return False
+    line_start = text.rfind("\n", 0, end) + 1
+    line_end = text.find("\n", end)
+    return bool(_LOWER_WORD.search(text[line_start:len(text) if line_end < 0 else line_end]))
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,8 @@ class Entities:
             for form in sorted(forms, key=lambda f: (-len(f), f)):
                 for m in re.finditer(rf"(?<![\w\-]){re.escape(form)}(?![\w\-])", self.text):
                     key = (m.start(), m.end())
+                    if _inside_longer_name(self.text, form, key[1]):
+                        continue
                     if not any(a < key[1] and key[0] < b for a, b in taken):
                         self.entities[i].mentions.append(PredSpan("PARTICIPANT", key[0], key[1], score))
                         self.of_mention[key] = i

@@ -139,3 +139,11 @@ def check_articles(sources: list[Path | Stdin], date: str | None = None) -> tupl
     problems: list[str] = []
     n = sum(1 for _ in read_articles(sources, date, problems))
     return n, problems
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, a symlink loop being an input error rather than a traceback."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError before Python 3.13
+        raise InputError(f"{path}: cannot follow its symbolic links ({exc})") from exc

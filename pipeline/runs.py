@@ -15,7 +15,7 @@ from . import corpus, tracking
 from .corpus import CorpusError
 from .evaluate import HELDOUT_TITLE, Evaluation, evaluate_documents, save_evaluation
 from .extract import Extractor
-from .inputs import InputError, check_articles, expand, read_articles
+from .inputs import InputError, check_articles, expand, read_articles, resolved
 from .modeling import model_config
 from .schema import replacing
 
@@ -164,8 +164,8 @@ def _check_output(output: Path, sources: list, force: bool = False) -> None:
     file that is not earlier output (an article, an annotation file)."""
     if output.is_dir():
         raise InputError(f"--output {output} is a directory")
-    inputs = {p.resolve() for p in sources if isinstance(p, Path)}
-    if output.resolve() in inputs:
+    inputs = {resolved(p) for p in sources if isinstance(p, Path)}
+    if resolved(output) in inputs:
         raise InputError(f"--output {output} is one of the inputs; it would be overwritten")
     if _special(output):
         return

@@ -167,6 +167,11 @@ def test_cli_predict_output_keeps_links_pipes_modes_and_dash_is_stdout(trained, 
     result = predict("-")
     assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == SEEDS
     assert not (tmp_path / "-").exists()
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    looped = CliRunner().invoke(app, ["predict", str(work / "seeds"), "--model", str(work / "models/tiny"),
+                                      "--output", str(tmp_path / "loop1")])
+    assert looped.exit_code == 1 and "cannot follow its symbolic links" in looped.output, looped.output
 
 
 def test_cli_draft_writes_markup_that_imports_as_valid_annotations(trained, root, tmp_path):

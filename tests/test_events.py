@@ -502,6 +502,20 @@ def test_a_repeated_full_name_is_one_mention_not_its_surname():
     assert [m["text"] for m in trudeau["mentions"]] == ["Justin Trudeau", "Justin Trudeau"]
 
 
+def test_a_country_inside_a_longer_name_is_no_repeat_but_a_person_s_name_may_be():
+    text = ("Vietnam Hosts China Over Sea Row\n"
+            "Vietnam met China and Abiy met Isaias in Hanoi on Friday. The South China Sea came up, and "
+            "China said Vietnam President Vo had been frank. Abiy Ahmed left early.")
+    (ev1,) = assemble(text, "2024-11-30", [met_candidate(text, 0, "Vietnam", "China")])
+    mentions = {p["name"]: [m["start"] for m in p["mentions"]] for p in ev1["participants"]}
+    # The title-case headline keeps its names; "South China Sea" and "Vietnam President" do not count.
+    assert mentions["China"] == [text.index("China"), text.index("China and"), text.index("China said")]
+    assert mentions["Vietnam"] == [0, text.index("Vietnam met")]
+    (ev2,) = assemble(text, "2024-11-30", [met_candidate(text, 0, "Abiy", "Isaias")])
+    abiy = next(p for p in ev2["participants"] if p["name"] == "Abiy")
+    assert [m["start"] for m in abiy["mentions"]] == [text.index("Abiy met"), text.index("Abiy Ahmed")]
+
+
 def test_topic_debris_is_left_out():
     text = "Qin met Burns to discuss trade and a international and the war in Ukraine."
     c = met_candidate(text, 0, "Qin", "Burns")
