@@ -55,6 +55,8 @@ def validate(
     if require_seeds is None:
         require_seeds = annotations.resolve() == (ROOT / "annotations").resolve()
     n, errors = validate_dir(annotations, seeds, every_seed=require_seeds)
+    if not n:  # a mistyped directory must not pass
+        _fail(f"no annotation files (*.json) in {annotations}")
     for e in errors:
         typer.echo(e, err=True)
     if errors:
@@ -182,9 +184,9 @@ def train(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrid
         raise typer.Exit(code=143 if isinstance(exc, Terminated) else 130) from None
     typer.echo(f"trained on {out['train_documents']} documents in {out['train_seconds']:.0f}s -> {out['model_dir']}")
     if out["metrics"]:
-        from .evaluate import EVENT_KEYS
+        from .evaluate import EVENT_KEYS, format_figure
 
-        typer.echo("held-out: " + "  ".join(f"{k}={out['metrics'][k]:.3f}"
+        typer.echo("held-out: " + "  ".join(f"{k}={format_figure(out['metrics'][k], 0)}"
                                            for k in ("entity_f1",) + EVENT_KEYS))
 
 
@@ -194,6 +196,8 @@ def _check_annotations(annotations: Path, seeds: Path, every_seed: bool = True) 
 
     if not annotations.is_dir():
         _fail(f"no annotation directory {annotations}")
+    if every_seed and not any(seeds.glob("*.txt")):  # the real-news split and test need them
+        _fail(f"no seed articles (*.txt) in {seeds}" + ("" if seeds.is_dir() else ": no such directory"))
     _guard(require_valid, annotations, seeds if seeds.is_dir() else None, every_seed)
 
 

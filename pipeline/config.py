@@ -165,27 +165,36 @@ def _yaml(text: str, path: tuple[str, ...] = (), source: str = "YAML") -> Any:
         loader.dispose()
 
 
+def _leaves(parts: tuple[str, ...], value: Any) -> list[tuple[tuple[str, ...], Any]]:
+    """A mapping value as its dotted keys: `data={seeds: x}` sets data.seeds and leaves the rest of
+    the section as it was, rather than silently dropping every other key of `data`."""
+    if isinstance(value, dict) and value:
+        return [leaf for k, v in value.items() for leaf in _leaves((*parts, str(k)), v)]
+    return [(parts, value)]
+
+
 def _set_dotted(tree: dict[str, Any], dotted: str, origin: dict[tuple[str, ...], str]) -> None:
     """Apply one override; `origin` remembers which override set which key, so that a later one
     that needs a section there blames the override that replaced it."""
     key, sep, raw = dotted.partition("=")
     if not sep or not key:
         raise ConfigError(f"override {dotted!r} is not KEY=VALUE")
-    parts = tuple(key.split("."))
-    if parts in origin:  # as in the YAML file: a key given twice is a mistake, not "the last wins"
-        raise ConfigError(f"override {dotted!r}: {key} is already set by {origin[parts]!r}")
-    value = _yaml(raw, parts, f"override {dotted!r}") if raw else ""
-    node = tree
-    for i, part in enumerate(parts[:-1]):
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            culprit = origin.get(parts[: i + 1])
-            if culprit:
-                raise ConfigError(f"override {culprit!r} replaces the section {part!r} with a value "
-                                  f"(needed by {dotted!r})")
-            raise ConfigError(f"override {dotted!r}: {part!r} is not a section")
-    node[parts[-1]] = value
-    origin[parts] = dotted
+    value = _yaml(raw, tuple(key.split(".")), f"override {dotted!r}") if raw else ""
+    for parts, leaf in _leaves(tuple(key.split(".")), value):
+        name = ".".join(parts)
+        if parts in origin:  # as in the YAML file: a key given twice is a mistake, not "the last wins"
+            raise ConfigError(f"override {dotted!r}: {name} is already set by {origin[parts]!r}")
+        node = tree
+        for i, part in enumerate(parts[:-1]):
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                culprit = origin.get(parts[: i + 1])
+                if culprit:
+                    raise ConfigError(f"override {culprit!r} replaces the section {part!r} with a value "
+                                      f"(needed by {dotted!r})")
+                raise ConfigError(f"override {dotted!r}: {part!r} is not a section")
+        node[parts[-1]] = leaf
+        origin[parts] = dotted
 
 
 def load_config(path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:

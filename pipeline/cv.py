@@ -28,6 +28,7 @@ from .evaluate import (
     calibrate_on,
     candidates_of,
     evaluate_documents,
+    format_figure,
     log_evaluation,
     score,
     write_evaluation,
@@ -65,7 +66,7 @@ def _summary(rows: list[dict]) -> dict:
     out = {}
     for k in sorted({k for r in rows for k, v in r.items() if isinstance(v, (int, float))}):
         values = [r[k] for r in rows if isinstance(r.get(k), (int, float))]
-        out[k] = {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+        out[k] = {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else None,
                   "n": len(values)}
     return out
 
@@ -235,8 +236,8 @@ def format_cv(summary: dict) -> str:
     for key in keys:
         cv = summary["cv"].get(key)
         rn = (summary["real_news"] or {}).get(key)
-        lines.append(f"{key:<24}{cv['mean'] if cv else float('nan'):>9.3f}{cv['std'] if cv else float('nan'):>9.3f}"
-                     f"{rn if rn is not None else float('nan'):>11.3f}")
+        mean, std = (cv["mean"], cv["std"]) if cv else (None, None)
+        lines.append(f"{key:<24}{format_figure(mean, 9)}{format_figure(std, 9)}{format_figure(rn, 11)}")
     return "\n".join(lines)
 
 

@@ -139,17 +139,20 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
     def ratio(a: int, b: int) -> float:
         return a / b if b else 0.0
 
+    def accuracy(a: int, b: int) -> float | None:
+        return a / b if b else None  # nothing to be right about: unknown, not 0 (which drags a mean down)
+
     m = {"events_gold": c["gold"], "events_predicted": c["pred"], "events_matched": c["match"]}
     m["event_precision"], m["event_recall"] = ratio(c["match"], c["pred"]), ratio(c["match"], c["gold"])
     m["event_f1"] = f1(m["event_precision"], m["event_recall"])
     m["participant_precision"], m["participant_recall"] = ratio(c["p_tp"], c["p_pred"]), ratio(c["p_tp"], c["p_gold"])
     m["participant_f1"] = f1(m["participant_precision"], m["participant_recall"])
-    m["status_accuracy"] = ratio(c["status"], c["match"])
-    m["date_accuracy"] = ratio(c["date"], c["match"])
-    m["location_accuracy"] = ratio(c["loc"], c["match"])
+    m["status_accuracy"] = accuracy(c["status"], c["match"])
+    m["date_accuracy"] = accuracy(c["date"], c["match"])
+    m["location_accuracy"] = accuracy(c["loc"], c["match"])
     m["exact_event_f1"] = f1(ratio(c["exact"], c["pred"]), ratio(c["exact"], c["gold"]))
-    m["title_accuracy"] = ratio(c["title"], c["p_tp"])
-    m["country_accuracy"] = ratio(c["country"], c["p_tp"])
+    m["title_accuracy"] = accuracy(c["title"], c["p_tp"])
+    m["country_accuracy"] = accuracy(c["country"], c["p_tp"])
     return m, {"event": conf_event, "participant": conf_part}
 
 
@@ -238,9 +241,13 @@ def format_table(metrics: dict, per_label: dict) -> str:
         lines.append("")
     for key in EVENT_KEYS + ("event_ece", "participant_ece"):
         if key in metrics:
-            lines.append(f"{key:<24}{metrics[key]:>8.3f}")
+            lines.append(f"{key:<24}{format_figure(metrics[key], 8)}")
     lines.append(f"{'events gold/predicted':<24}{metrics['events_gold']:>4}/{metrics['events_predicted']}")
     return "\n".join(lines)
+
+
+def format_figure(value: float | None, width: int) -> str:
+    return f"{'n/a':>{width}}" if value is None else f"{value:>{width}.3f}"
 
 
 HELDOUT_TITLE = "Reliability on held-out documents"
@@ -279,7 +286,7 @@ def log_evaluation(ev: Evaluation, paths: dict[str, Path]) -> None:
     if tracking.active():
         import mlflow
 
-        mlflow.log_metrics({k: float(v) for k, v in ev.metrics.items()})
+        mlflow.log_metrics({k: float(v) for k, v in ev.metrics.items() if v is not None})
         for p in paths.values():
             mlflow.log_artifact(str(p), artifact_path="evaluation")
 

@@ -19,6 +19,7 @@ article may itself hold a '---' line. Every error names the line (and column) in
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +159,10 @@ def _split(source: str) -> tuple[dict[str, tuple[str, int]], _Body, list[tuple[s
         key, colon, value = (x.strip() for x in line.partition(":"))
         if not colon or not _HEADER_KEY.fullmatch(key):
             raise MarkupError(f"line {n}: header line {line!r} is not 'key: value'")
+        key = key.lower()  # "ID:", "Date:"
+        # Other keys are free metadata, so a misspelt "data:" would silently lose the article date.
+        if key not in ("id", "date") and (near := difflib.get_close_matches(key, ["id", "date"], 1, 0.75)):
+            raise MarkupError(f"line {n}: header {key!r}: did you mean {near[0]!r}?")
         if key in header:
             raise MarkupError(f"line {n}: header {key!r} given twice")
         header[key] = (value, n)

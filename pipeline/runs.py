@@ -48,6 +48,9 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
         selected = docs
     else:
         raise CorpusError(f"--docs must be heldout, seeds or all, not {which!r}")
+    if not selected:  # seeds: none annotated in data.annotations, or no seed files in data.seeds
+        raise CorpusError(f"no annotated document is one of the seeds in {root / cfg.data.seeds} "
+                          f"(annotations: {root / cfg.data.annotations})")
     ids = [d.id for d in selected]
     is_heldout = bool(held) and set(ids) == held
     out_dir = Path(output) if output else model_dir / ("evaluation" if is_heldout else f"evaluation-{which}")

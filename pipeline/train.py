@@ -7,6 +7,7 @@ import math
 import os
 import random
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -162,7 +163,8 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
         if track and tracking.active():
             tracking.log_metrics(tracking_row, step=epoch)
         if progress:
-            tqdm.write("  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+            tqdm.write("  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()),
+                       file=sys.stderr)  # progress, like the bars: stdout keeps the result
         if step >= steps:
             break
     result.seconds = time.perf_counter() - start
@@ -238,12 +240,13 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
     swap_dir(partial, target)
 
 
-def _log_samples(result: FitResult, cfg: Config, docs: list[Document], target: Path) -> None:
+def _log_samples(extractor: Extractor, docs: list[Document], target: Path) -> None:
+    """What `predict` writes for a few documents (calibrated, cut at the model's threshold)."""
     import mlflow
 
     from .extract import Article
 
-    records = extractor_of(result, cfg).predict([Article(d.id, d.text) for d in docs])
+    records = extractor.predict([Article(d.id, d.text) for d in docs])
     path = target / "sample_predictions.jsonl"
     write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     mlflow.log_artifact(str(path))
@@ -280,7 +283,7 @@ def train(cfg: Config, root: Path, progress: bool = True) -> dict:
             tracking.log_metrics({"train_seconds": result.seconds, "train_documents": len(fitted),
                                   "calibration_documents": len(cal_ids)})
             if not held:  # nothing held out: still show what the model makes of a few articles
-                _log_samples(result, cfg, docs[:5], target)
+                _log_samples(ext, docs[:5], target)
             from .pyfunc import log_pyfunc
 
             log_pyfunc(target)

@@ -36,6 +36,21 @@ def test_validate_rejects_a_missing_seeds_directory(tmp_path):
     assert result.exit_code == 1 and "no such seeds directory" in result.output
 
 
+def test_validate_refuses_a_directory_without_annotation_files(tmp_path):
+    result = runner.invoke(app, ["validate", "--annotations", str(tmp_path)])
+    assert result.exit_code == 1 and f"no annotation files (*.json) in {tmp_path}" in result.output
+
+
+@pytest.mark.parametrize("make", [False, True])
+def test_train_refuses_a_missing_or_empty_seeds_directory(tmp_path, make):
+    seeds = tmp_path / "seeds"
+    if make:
+        seeds.mkdir()
+    result = runner.invoke(app, ["train", "--set", f"data.seeds={seeds}", "--set", f"output_dir={tmp_path}",
+                                 "--set", "tracking.enabled=false"])
+    assert result.exit_code == 1 and f"no seed articles (*.txt) in {seeds}" in result.output, result.output
+
+
 def test_train_rejects_unknown_config_key():
     result = runner.invoke(app, ["train", "--set", "train.epoch=3"])
     assert result.exit_code == 1

@@ -91,6 +91,18 @@ def test_an_override_given_twice_is_an_error_as_a_key_given_twice_in_the_file():
         load_config(None, ["train.epochs=3", "train.epochs=4"])
 
 
+def test_a_section_override_sets_its_keys_and_keeps_the_others(root):
+    cfg = load_config(root / "configs/realnews.yaml", ["data={annotations: /tmp/x}", "train.epochs=5",
+                                                      "train={batch_size: 8}"])
+    # data.holdout stays 'seeds': the section is not replaced, so the real-news model never sees them.
+    assert (cfg.data.annotations, cfg.data.holdout, cfg.train.epochs, cfg.train.batch_size) == \
+        ("/tmp/x", "seeds", 5, 8)
+    with pytest.raises(ConfigError, match=r"model.stride is already set by 'model=\{stride: 8\}'"):
+        load_config(None, ["model={stride: 8}", "model.stride=16"])
+    with pytest.raises(ConfigError, match=r"train.epochs is already set by 'train.epochs=5'"):
+        load_config(None, ["train.epochs=5", "train={epochs: 8}"])
+
+
 @pytest.mark.parametrize("stride,ok", [(32, True), (64, True), (65, False), (200, False)])
 def test_a_stride_over_half_the_window_is_an_error(stride, ok):
     overrides = ["model.max_length=128", f"model.stride={stride}"]

@@ -61,6 +61,17 @@ def test_loaded_model_predicts_valid_output(trained, root):
         assert check_record(r, texts[r["doc_id"]]) == []
 
 
+def test_evaluating_no_document_is_an_error_not_a_traceback(trained, tmp_path):
+    from pipeline.corpus import CorpusError
+    from pipeline.runs import evaluate_model
+
+    work, _, _ = trained
+    shutil.copytree(work / "annotations", tmp_path / "annotations")
+    (tmp_path / "seeds").mkdir()  # no seed here: nothing to evaluate
+    with pytest.raises(CorpusError, match="no annotated document is one of the seeds"):
+        evaluate_model(work / "models/tiny", "seeds", tmp_path / "out", tmp_path)
+
+
 def test_long_article_is_not_truncated(trained):
     work, _, _ = trained
     extractor = Extractor.load(work / "models" / "tiny")
@@ -87,6 +98,11 @@ def test_run_is_logged_to_mlflow_with_pyfunc_model(trained):
     assert [m.step for m in history] == [1, 2]
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
     assert "sample_predictions.jsonl" in artifacts
+    # The samples are what `predict` writes with the saved model: calibrated and cut at its threshold.
+    samples = [json.loads(line) for line in (work / "models/tiny/sample_predictions.jsonl").read_text().splitlines()]
+    docs = {d.id: d for d in corpus.load(work / "annotations")}
+    extractor = Extractor.load(work / "models/tiny")
+    assert samples == list(extractor.predict([Article(r["doc_id"], docs[r["doc_id"]].text) for r in samples]))
     mlflow.set_tracking_uri(f"sqlite:///{work / 'mlflow.db'}")
     model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/extractor")
     text = "Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns on Monday."

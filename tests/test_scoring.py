@@ -70,6 +70,16 @@ def test_a_wrong_country_or_title_is_counted(gold):
     assert m["country_accuracy"] < 1.0 and m["title_accuracy"] < 1.0
 
 
+def test_accuracies_with_no_matched_event_are_unknown_not_zero(gold):
+    from pipeline.evaluate import format_table
+
+    m, _ = event_scores([{"doc_id": gold.id, "events": []}], [gold])
+    assert m["event_f1"] == 0.0 and m["event_recall"] == 0.0
+    for key in ("status_accuracy", "date_accuracy", "location_accuracy", "title_accuracy", "country_accuracy"):
+        assert m[key] is None, key
+    assert "status_accuracy              n/a" in format_table(m, {})
+
+
 def test_a_party_with_a_stray_mention_of_another_does_not_take_its_place():
     gold = {"participants": {"tokayev": [(0, 7), (40, 58)], "szijjarto": [(10, 19)]}}
     # Szijjarto also carries "the Kazakh president" (40-58), a mention of Tokayev.
