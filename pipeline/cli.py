@@ -95,7 +95,7 @@ def import_markup(
         _fail(f"{len(errors)} of {len(files)} file(s) have errors; nothing was written")
     for f, doc, target in done:
         save_document(doc, target)
-        typer.echo(f"{f} -> {target} ({len(doc.spans)} spans, {len(doc.events)} events)")
+        typer.echo(f"{f} -> {target} ({len(doc.spans)} span(s), {len(doc.events)} event(s))")
 
 
 Overrides = Annotated[list[str] | None, typer.Option("--set", help="Dotted override, e.g. train.epochs=3.")]
@@ -210,15 +210,20 @@ def evaluate(
     output: Annotated[Path | None, typer.Option(
         help="Directory for metrics.json and reports. Default: <model>/evaluation/ for the held-out documents "
              "(where train wrote them), else <model>/evaluation-<docs>/.")] = None,
+    annotations: Annotated[Path | None, typer.Option(
+        help="Directory of annotation files to score on (a new batch: --docs all). Default: the one the "
+             "model was trained from.")] = None,
 ) -> None:
     """Score a trained model on annotated documents (by default those it did not train on)."""
     from .evaluate import format_table
     from .runs import evaluate_model
 
     if docs == "all":
-        typer.echo("note: 'all' includes the documents the model trained on; these figures are not held-out",
+        typer.echo("note: 'all' includes any document the model trained on; then these figures are not held-out",
                    err=True)
-    ev, out_dir = _guard(evaluate_model, model, docs, output, ROOT)
+    if annotations is not None and not annotations.is_dir():
+        _fail(f"no annotation directory {annotations}")
+    ev, out_dir = _guard(evaluate_model, model, docs, output, ROOT, annotations)
     typer.echo(ev.report)
     typer.echo(format_table(ev.metrics, {}))
     typer.echo(f"wrote {out_dir}/metrics.json")
@@ -365,8 +370,8 @@ def agreement_cmd(
 @app.command()
 def rescore(cv_dir: Annotated[Path, typer.Argument(help="Output directory of `cv` (models/<name>-cv).")],
             annotations: Annotated[Path | None, typer.Option(
-                help="Directory of annotation files. Default: the one the cv run used (recorded in "
-                     "summary.json), else annotations/.")] = None) -> None:
+                help="Directory of annotation files. Default: the one each split ran with (recorded in "
+                     "its split.json), else annotations/.")] = None) -> None:
     """Re-assemble events from a cv run's saved candidates and re-score it, without retraining."""
     from .cv import rescore_cv
 

@@ -300,7 +300,9 @@ def _read_footer(footer: list[tuple[str, int]], source: str) -> tuple[dict[str, 
             continue
         fields = line.split()
         if len(fields) != 3 or fields[1] not in STATUSES:
-            hint = (" (this looks like article text: is a '---' line missing?)" if _TAG.search(line) else
+            hint = (f" (status {fields[1]!r} is not one of {', '.join(STATUSES)})"
+                    if len(fields) == 3 and not _TAG.search(line) else
+                    " (this looks like article text: is a '---' line missing?)" if _TAG.search(line) else
                     " (the event list is what follows the last '---' line)" if len(_SEPARATOR.findall(source)) > 2
                     else "")
             raise MarkupError(f"line {n}: bad event line {line!r}: expected 'EVENT_ID STATUS ENTITY,ENTITY,...'{hint}")

@@ -23,20 +23,23 @@ TITLES = {"seeds": "Reliability on the seed documents",
           "all": "Reliability on all documents (training documents included)"}
 
 
-def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path) -> tuple[Evaluation, Path]:
-    """Evaluate a saved model on its held-out documents ('heldout'), the seeds, or all documents.
+def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path,
+                   annotations: Path | None = None) -> tuple[Evaluation, Path]:
+    """Evaluate a saved model on its held-out documents ('heldout'), the seeds, or all documents of
+    `annotations` (default: the directory it was trained from, data.annotations).
     Written to `output`, else to <model>/evaluation/ when the documents are the held-out ones
     train evaluated there, else to <model>/evaluation-<which>/, which never replaces them."""
     model_dir = Path(model_dir)
     if output is not None:
         _check_output_dir(Path(output))
     cfg, info = model_config(model_dir)
-    docs = corpus.load(root / cfg.data.annotations)
+    annotations = Path(annotations) if annotations is not None else root / cfg.data.annotations
+    docs = corpus.load(annotations)
     trained_on = set(info.get("train_documents", []))
     held = set(info.get("heldout_documents", []))
     if which == "heldout":
         selected = [d for d in docs if d.id in held]
-        if not selected:
+        if not held:
             raise CorpusError(f"{model_dir} was trained on every annotated document (data.holdout=none): "
                               "measure the recipe with `cv`, or evaluate a model trained with data.holdout=seeds")
     elif which == "seeds":
@@ -49,14 +52,15 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path)
     else:
         raise CorpusError(f"--docs must be heldout, seeds or all, not {which!r}")
     if not selected:  # seeds: none annotated in data.annotations, or no seed files in data.seeds
-        raise CorpusError(f"no annotated document is one of the seeds in {root / cfg.data.seeds} "
-                          f"(annotations: {root / cfg.data.annotations})")
+        raise CorpusError(f"no annotated document in {annotations} is "
+                          + ("held out" if which == "heldout" else f"one of the seeds in {root / cfg.data.seeds}"))
     ids = [d.id for d in selected]
     is_heldout = bool(held) and set(ids) == held
     out_dir = Path(output) if output else model_dir / ("evaluation" if is_heldout else f"evaluation-{which}")
     extractor = Extractor.load(model_dir)
-    about = {"model": str(model_dir.resolve()), "documents": which, "document_ids": ids}
-    tags = {"annotations_digest": corpus.digest(root / cfg.data.annotations), "documents": which,
+    about = {"model": str(model_dir.resolve()), "annotations": str(annotations.resolve()), "documents": which,
+             "document_ids": ids}
+    tags = {"annotations_digest": corpus.digest(annotations), "documents": which,
             "model_dir": str(model_dir.resolve())}
     if info.get("mlflow_run_id"):  # the train run that logged this model as `extractor`
         tags.update(model_run_id=info["mlflow_run_id"], model_uri=f"runs:/{info['mlflow_run_id']}/extractor")

@@ -68,8 +68,14 @@ def test_evaluating_no_document_is_an_error_not_a_traceback(trained, tmp_path):
     work, _, _ = trained
     shutil.copytree(work / "annotations", tmp_path / "annotations")
     (tmp_path / "seeds").mkdir()  # no seed here: nothing to evaluate
-    with pytest.raises(CorpusError, match="no annotated document is one of the seeds"):
+    with pytest.raises(CorpusError, match="is one of the seeds"):
         evaluate_model(work / "models/tiny", "seeds", tmp_path / "out", tmp_path)
+    # Another annotation directory (a new batch) is scored when named.
+    (tmp_path / "batch").mkdir()
+    shutil.copy(work / "annotations" / f"{SEEDS[0]}.json", tmp_path / "batch")
+    ev, out = evaluate_model(work / "models/tiny", "all", tmp_path / "out", work, tmp_path / "batch")
+    about = json.loads((out / "metrics.json").read_text())
+    assert about["document_ids"] == [SEEDS[0]] and about["annotations"] == str((tmp_path / "batch").resolve())
 
 
 def test_long_article_is_not_truncated(trained):

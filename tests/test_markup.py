@@ -201,6 +201,8 @@ def test_a_dash_line_in_the_article_is_text():
 def test_a_bad_event_line_hints_at_a_stray_dash_line():
     assert "is a '---' line missing?" in error_of(f"id: t_x\n---\nA\n---\n{GOOD_BODY}\ne1 occurred abe,modi\n")
     assert "the event list is what follows the last '---' line" in error_of(markup() + "---\nmore\n")
+    assert error_of(markup(footer="e1 Occured abe,modi")).endswith(
+        "(status 'Occured' is not one of occurred, planned, cancelled)")
 
 
 def test_a_header_line_without_a_key_is_an_error():
