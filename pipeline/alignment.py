@@ -121,12 +121,19 @@ def best_window(windows: Sequence[tuple[int, int]], i: int) -> int:
 
 
 _SENTENCE_END = re.compile(r"([.!?][\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
+# A dot that ends an abbreviation rather than a sentence: a title before a name ("Mr. Burns",
+# "Sen. Rubio"), an initial ("Antony J. Blinken") or a dotted acronym ("the U.S. envoy").
+_ABBREVIATION = re.compile(r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Adm|Maj|Sgt|St|Rev|Hon"
+                           r"|Amb|Pres|Sec|Jr|Sr|No|Nos)|(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z])$")
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Approximate sentence spans: enough to show the evidence of an event."""
+    """Approximate sentence spans: enough to show the evidence of an event and to tell which
+    meeting a date or place is written beside."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group(1) == "." and _ABBREVIATION.search(text, max(0, m.start() - 12), m.start()):
+            continue
         end = m.end(1) if m.group(1) else m.start()
         if end > start:
             bounds.append((start, end))

@@ -11,7 +11,8 @@ from dateparser.date import DateDataParser
 from dateparser.search import search_dates
 
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
-_LEAD = re.compile(r"^(on|in|at|since|by|from|during|as of|for)\s+", re.I)
+_LEAD = re.compile(r"^(on|in|at|since|by|from|during|as of|for|to|until|till)\s+", re.I)
+_POSSESSIVE = re.compile(r"['’]s$")  # "Thursday's talks"
 # "late Wednesday", "earlier on Monday": the day is what counts.
 _TIME_OF_DAY = re.compile(r"^(late|early|earlier|later)\s+(on\s+)?(?=\w)", re.I)
 _RANGE = re.compile(r"(?<![\d-])\d{1,2}\s*(?:and|to|-|–)\s*\d{1,2}(?![\d-])", re.I)
@@ -43,9 +44,9 @@ def _parse(phrase: str, base: dt.datetime, prefer: str) -> tuple[dt.date | None,
 # day offset each pattern means:
 _PART = r"(?:day|morning|afternoon|evening|night)"
 _ANAPHORIC = [
-    (re.compile(rf"\b(?:next|following)\s+{_PART}\b|\b(?:a|one)\s+day\s+later\b|\bthe\s+day\s+after\b", re.I), 1),
+    (re.compile(rf"\b(?:next|following)\s+{_PART}\b|\b(?:a|one)\s+day\s+later\b|\bthe\s+day\s+after\b(?!\s+tomorrow)", re.I), 1),
     (re.compile(rf"\b(?:previous|preceding)\s+{_PART}\b|\b(?:a|one)\s+day\s+(?:earlier|before)\b"
-                r"|\bthe\s+(?:day|night)\s+before\b|\bon\s+the\s+eve\b", re.I), -1),
+                r"|\bthe\s+(?:day|night)\s+before\b(?!\s+yesterday)|\bon\s+the\s+eve\b", re.I), -1),
     (re.compile(rf"\b(?:same|that)\s+{_PART}\b|\b(?:earlier|later)\s+in\s+the\s+{_PART}\b"
                 r"|^(?:in|during)\s+the\s+(?:morning|afternoon|evening)$|\bhours\s+(?:earlier|later)\b", re.I), 0),
 ]
@@ -102,7 +103,7 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred",
 
 def _resolve(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
     day, period = _day(text, document_date, prefer)
-    if day is None:
+    if day is None and not _RANGE.search(text):  # a range's pieces name two days
         # Read only in pieces ("today, Monday 26 February 2024"): the day every piece names, so a
         # range ("on 15 and 16 June") has none.
         pieces = [_day(piece, document_date, prefer) for piece, _ in search_dates(text, languages=["en"]) or []]
@@ -121,7 +122,7 @@ _RELATIVE = re.compile(r"\b(last|next|this|coming|past|ago|later|earlier|previou
 
 def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
     lead = _LEAD.match(text.strip())
-    phrase = _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,.")
+    phrase = _POSSESSIVE.sub("", _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,."))
     if _RANGE.search(phrase):  # "15 and 16 June" is no one day (dateparser reads 15 June 2016)
         return None, None
     if not _CALENDAR.search(phrase):  # "two" (of "two weeks after", cut short) is no date
@@ -139,8 +140,11 @@ def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | N
             shift = {"last": -1, "this": 0, "next": 1}[year.group(1).lower()]
             phrase = phrase[: year.start()]
             base, prefer = dt.datetime(base.year + shift, 12, 31), "past"
-        elif (_WEEKDAY.search(phrase) or re.search(_M, phrase, re.I)) and not _RELATIVE.search(phrase):
-            # "on Monday" in Monday's paper is that Monday, whether the meeting is past or to come.
+        elif not _RELATIVE.search(phrase) and (_WEEKDAY.search(phrase) or prefer == "future" and re.search(_M, phrase)):
+            # "on Monday" in Monday's paper is that Monday, whether the meeting is past or to come,
+            # and "on 8 May" in the 8 May paper is that day. dateparser's past already holds the
+            # day itself for a calendar date: moving it on would make "on 1 January" in the
+            # 31 December paper a day to come.
             base += dt.timedelta(days=1 if prefer == "past" else -1)
         return _parse(phrase, base, prefer)
     first, period = _parse(phrase, _PROBES[0], prefer)

@@ -46,6 +46,18 @@ from pipeline.dates import complete_date, day_offset, resolve_date
     ("on 2024-03-04", None, "occurred", "2024-03-04", "day"),
     ("Later that day", "2024-02-26", "occurred", "2024-02-26", "day"),  # no anchor: the article date
     ("The next day", None, "occurred", None, "day"),
+    # A calendar day around the article date: an occurred one is never after it, across the new
+    # year too, and the article's own day is that day either way.
+    ("on 1 January", "2023-12-31", "occurred", "2023-01-01", "day"),
+    ("on 12 March", "2024-03-11", "occurred", "2023-03-12", "day"),
+    ("on 8 May", "2023-05-08", "occurred", "2023-05-08", "day"),
+    ("on 8 May", "2023-05-08", "planned", "2023-05-08", "day"),
+    ("on 3 January", "2023-12-28", "planned", "2024-01-03", "day"),
+    ("from May 5 to 6, 2023", "2023-05-07", "occurred", None, None),  # a range, also read in pieces
+    ("the day after tomorrow", "2024-03-04", "planned", "2024-03-06", "day"),
+    ("the day before yesterday", "2024-03-04", "occurred", "2024-03-02", "day"),
+    ("to Tuesday", "2024-08-18", "planned", "2024-08-20", "day"),  # "postponed to Tuesday"
+    ("Thursday's", "2025-07-07", "planned", "2025-07-10", "day"),
 ])
 def test_resolve_date(text, doc_date, status, value, precision):
     r = resolve_date(text, doc_date, status)
@@ -58,7 +70,7 @@ def test_resolve_date(text, doc_date, status, value, precision):
     ("Later that day", 0), ("On the same day", 0), ("Earlier in the day", 0), ("that evening", 0),
     ("in the afternoon", 0), ("hours later", 0), ("Three days later", 3), ("two days earlier", -2),
     ("10 days after", 10),
-    ("on Monday", None), ("next week", None), ("the day", None), ("on the afternoon of April 27, 2018", None),
+    ("on Monday", None), ("next week", None), ("the day", None), ("the day after tomorrow", None), ("on the afternoon of April 27, 2018", None),
 ])
 def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
     assert day_offset(text) == offset

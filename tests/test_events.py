@@ -141,6 +141,16 @@ def test_sentence_bounds():
     assert [text[s:e] for s, e in sentence_bounds(text)] == ["One.", "Two words!", "“Three?”", "Four", "Five"]
 
 
+def test_an_abbreviation_s_dot_ends_no_sentence_and_the_meeting_keeps_its_date():
+    text = "Antony J. Blinken met the U.S. envoy. Qin met Mr. Burns on Monday, and Blinken met Wang."
+    assert [text[s:e] for s, e in sentence_bounds(text)] == [
+        "Antony J. Blinken met the U.S. envoy.", "Qin met Mr. Burns on Monday, and Blinken met Wang."]
+    events = assemble(text, "2024-05-08", [met_candidate(text, 1, "Qin", "Burns", "on Monday"),
+                                           met_candidate(text, 2, "Blinken", "Wang")])
+    qin = next(e for e in events if e["participants"][0]["name"] == "Qin")
+    assert qin["date"]["text"] == "on Monday"
+
+
 def test_merge_reports_fills_the_date_from_a_dated_report():
     dated = assemble(TEXT, "2023-05-08", candidates())
     undated = assemble(TEXT, None, candidates())
