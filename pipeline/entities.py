@@ -117,7 +117,10 @@ class Entities:
 
         def fits(i: int) -> bool:
             titles = {w for t in self.entities[i].titles for w in name_words(self.surface(t))}
-            return bool(code and code == self.entity_country(i)) or bool(words & titles)
+            country = self.entity_country(i)
+            if code and country:  # "the Japanese Prime Minister" is not the Chinese foreign minister
+                return code == country
+            return bool(words & titles)
 
         here = [i for i in context if fits(i)]
         if len(here) == 1:
@@ -150,7 +153,8 @@ class Entities:
             name = self.name(i)
             words = name.split()
             forms = {name}
-            surname = _ARTICLE.sub("", words[-1]) if len(words) >= 2 else ""  # "Sisi" of "al-Sisi" too
+            # "Sisi" of "al-Sisi" too; a description ("the Iranian President") has no surname.
+            surname = _ARTICLE.sub("", words[-1]) if len(words) >= 2 and not is_nominal(name) else ""
             if surname[:1].isupper() and len(surname) > 2:
                 forms |= {words[-1], surname}
             score = max(x.score for x in self.entities[i].mentions)
@@ -201,7 +205,7 @@ _SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to"
 def plausible_party(mention: str) -> bool:
     """Drops tagging debris: punctuation, honorifics, stray lower-case words ("a", "leader")."""
     m = mention.strip()
-    if not any(ch.isalpha() for ch in m) or _HONORIFIC.match(m + " "):
+    if not any(ch.isalpha() for ch in m) or _HONORIFIC.fullmatch(m + " "):  # "Mr", not "Mr Burns"
         return False
     if len(m) <= 2:  # "US", "EU"; a surname such as "Xi" or "Li", not a capitalised function word
         return (m.isupper() and len(m) == 2) or (m.istitle() and m.isalpha() and m.lower() not in _SHORT_WORDS)

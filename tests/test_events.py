@@ -136,6 +136,27 @@ def test_nominal_mention_resolves_by_country():
     assert [m["text"] for m in event["participants"][1]["mentions"]] == ["Nicholas Burns", "the American envoy"]
 
 
+def test_a_nominal_naming_another_country_joins_no_party_on_a_shared_title_word():
+    text = "Chinese Foreign Minister Wang Yi met Antony Blinken and the Japanese Prime Minister in Bali."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("AFFILIATION", "Chinese"), s("TITLE", "Foreign Minister"),
+                                         s("PARTICIPANT", "Wang Yi"), s("PARTICIPANT", "Antony Blinken"),
+                                         s("PARTICIPANT", "the Japanese Prime Minister")])
+    (event,) = assemble(text, None, [c])
+    wang = next(p for p in event["participants"] if p["name"] == "Wang Yi")
+    assert [m["text"] for m in wang["mentions"]] == ["Wang Yi"]
+
+
+def test_a_description_has_no_surname_to_take_other_mentions_by():
+    text = "The Pope met the Iranian President in Rome. Earlier, President Biden called Macron."
+    c = Candidate(span(text, "occurred", "met"), [span(text, "PARTICIPANT", "The Pope"),
+                                                   span(text, "PARTICIPANT", "the Iranian President")])
+    (event,) = assemble(text, None, [c])
+    iranian = event["participants"][1]
+    assert (iranian["name"], iranian["country"]) == ("the Iranian President", "IRN")
+    assert [m["text"] for m in iranian["mentions"]] == ["the Iranian President"]
+
+
 def test_sentence_bounds():
     text = "One. Two words! “Three?” Four\nFive"
     assert [text[s:e] for s, e in sentence_bounds(text)] == ["One.", "Two words!", "“Three?”", "Four", "Five"]
@@ -444,7 +465,7 @@ def test_the_threshold_is_fitted_with_the_map_and_only_with_it():
 @pytest.mark.parametrize("mention,kept", [
     ("Xi", True), ("Li", True), ("US", True), ("EU", True), ("Wang Yi", True), ("the premier", True),
     ("He", False), ("In", False), ("Mr", False), ("a", False), ("A", False), ("I", False), ("leader", False),
-    ("--", False), ("xi", False),
+    ("--", False), ("xi", False), ("Mr.", False), ("Mr Burns", True), ("Sir Keir Starmer", True), ("Dr Tedros", True),
 ])
 def test_plausible_party_keeps_short_surnames_and_drops_tagging_debris(mention, kept):
     assert plausible_party(mention) is kept
