@@ -18,7 +18,8 @@ _SHORT = {"us": "USA", "u.s.": "USA", "u.s": "USA", "america": "USA", "uk": "GBR
 
 # First words of country names that are ordinary English words ("Central Committee" is not CAF).
 _GENERIC = {"central", "united", "saint", "democratic", "republic", "great", "equatorial", "northern",
-            "southern", "western", "eastern", "federated", "holy", "marshall", "cocos", "christmas", "falkland"}
+            "southern", "western", "eastern", "federated", "holy", "marshall", "cocos", "christmas", "falkland",
+            "costa"}  # a surname ("António Costa") before it is Costa Rica
 
 
 @lru_cache(maxsize=1)

@@ -44,7 +44,8 @@ def _parse(phrase: str, base: dt.datetime, prefer: str) -> tuple[dt.date | None,
 # day offset each pattern means:
 _PART = r"(?:day|morning|afternoon|evening|night)"
 _ANAPHORIC = [
-    (re.compile(rf"\b(?:next|following)\s+{_PART}\b|\b(?:a|one)\s+day\s+later\b|\bthe\s+day\s+after\b(?!\s+tomorrow)", re.I), 1),
+    (re.compile(rf"\b(?:next|following)\s+{_PART}\b|\b(?:a|one)\s+day\s+later\b"
+                r"|\bthe\s+day\s+after\b(?!\s+tomorrow)", re.I), 1),
     (re.compile(rf"\b(?:previous|preceding)\s+{_PART}\b|\b(?:a|one)\s+day\s+(?:earlier|before)\b"
                 r"|\bthe\s+(?:day|night)\s+before\b(?!\s+yesterday)|\bon\s+the\s+eve\b", re.I), -1),
     (re.compile(rf"\b(?:same|that)\s+{_PART}\b|\b(?:earlier|later)\s+in\s+the\s+{_PART}\b"

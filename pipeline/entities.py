@@ -178,7 +178,7 @@ class Entities:
             code = country_code(self.surface(a))
             if code:
                 return code
-        return country_code(self.name(i)) if len(name_words(self.name(i))) <= 3 else None
+        return name_country(self.name(i), titled=bool(e.titles)) if len(name_words(self.name(i))) <= 3 else None
 
     def name(self, i: int) -> str:
         e = self.entities[i]
@@ -200,6 +200,16 @@ class Entities:
 
 _SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to", "or", "so", "we", "us", "my",
                 "no", "do", "be", "is", "me", "go", "up", "mr", "ms", "dr", "st", "am", "pm", "a", "i"}
+
+
+def name_country(name: str, titled: bool) -> str | None:
+    """The country a party's name implies: "China", "Kremlin", "Chinese Foreign Ministry", "Canada's
+    prime minister"; not a titled person's name that merely holds a place ("Santiago Cafiero",
+    "Antonio Costa"). Predictions and the gold both take the country of a party with no
+    affiliation from here."""
+    if titled and not is_nominal(name) and not is_country_name(name):
+        return None
+    return country_code(name)
 
 
 def plausible_party(mention: str) -> bool:

@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from .calibration import Calibrator, expected_calibration_error, f1_threshold, fit_calibrator, reliability_plot
 from .countries import country_code
+from .entities import name_country
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
 from .features import LABELS, argument_tags, encode, trigger_tags
@@ -60,7 +61,7 @@ def gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
         elif s.entity in out and s.label == "AFFILIATION" and (code := country_code(s.text)):
             out[s.entity][1].add(code)
     for e in doc.entities:
-        if not out[e.id][1] and (code := country_code(e.name)):
+        if not out[e.id][1] and (code := name_country(e.name, titled=bool(out[e.id][0]))):
             out[e.id][1].add(code)
     return out
 

@@ -11,3 +11,18 @@ from pipeline.countries import country_code
 ])
 def test_country_code(text, code):
     assert country_code(text) == code
+
+
+def test_costa_alone_is_a_surname_and_costa_rica_a_country():
+    assert (country_code("Costa Rica"), country_code("António Costa")) == ("CRI", None)
+
+
+@pytest.mark.parametrize("name,titled,code", [
+    ("Santiago Cafiero", True, None),  # a titled person whose name holds a capital
+    ("Santiago Cafiero", False, "CHL"),  # untitled: it may be a place or a body
+    ("Canada's prime minister", True, "CAN"), ("China", True, "CHN"), ("Chinese Foreign Ministry", False, "CHN"),
+])
+def test_a_party_s_name_implies_a_country_unless_it_is_a_titled_person_s(name, titled, code):
+    from pipeline.entities import name_country
+
+    assert name_country(name, titled) == code

@@ -70,7 +70,8 @@ def test_resolve_date(text, doc_date, status, value, precision):
     ("Later that day", 0), ("On the same day", 0), ("Earlier in the day", 0), ("that evening", 0),
     ("in the afternoon", 0), ("hours later", 0), ("Three days later", 3), ("two days earlier", -2),
     ("10 days after", 10),
-    ("on Monday", None), ("next week", None), ("the day", None), ("the day after tomorrow", None), ("on the afternoon of April 27, 2018", None),
+    ("on Monday", None), ("next week", None), ("the day", None), ("the day after tomorrow", None),
+    ("on the afternoon of April 27, 2018", None),
 ])
 def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
     assert day_offset(text) == offset
