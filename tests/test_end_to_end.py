@@ -96,7 +96,7 @@ def test_run_is_logged_to_mlflow_with_pyfunc_model(trained):
     work, cfg, _ = trained
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{work / 'mlflow.db'}")
     exp = client.get_experiment_by_name(cfg.tracking.experiment)
-    (run,) = client.search_runs([exp.experiment_id])
+    (run,) = client.search_runs([exp.experiment_id], filter_string="tags.kind = 'train'")  # evaluate runs too
     assert run.data.params["train.epochs"] == "2"
     assert run.data.tags["kind"] == "train" and "annotations_digest" in run.data.tags
     assert "train_loss" in run.data.metrics
