@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 
 CharSpan = tuple[int, int]
@@ -31,6 +32,18 @@ def group_words(offsets: Sequence[CharSpan], word_ids: Sequence[int | None]) -> 
         else:
             words[-1] = (words[-1][0], end)
     return words, first
+
+
+def over_marks(text: str, words: Sequence[CharSpan]) -> list[CharSpan]:
+    """Words grown over the combining marks that follow them. An uncased tokenizer strips accents,
+    so in decomposed text ("Mujica" + U+0301) a word's offsets end before its last mark and a
+    span would cut the grapheme."""
+    out = []
+    for start, end in words:
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        out.append((start, end))
+    return out
 
 
 def spans_to_tags(words: Sequence[CharSpan], spans: Sequence[LabeledSpan]) -> list[str]:

@@ -15,7 +15,15 @@ import random
 from dataclasses import dataclass
 from functools import cached_property
 
-from .alignment import centered_window, group_words, sentence_bounds, sentence_of, sliding_windows, spans_to_tags
+from .alignment import (
+    centered_window,
+    group_words,
+    over_marks,
+    sentence_bounds,
+    sentence_of,
+    sliding_windows,
+    spans_to_tags,
+)
 from .schema import Document
 
 TRIGGER_TYPES = {"occurred": "MEET_OCCURRED", "planned": "MEET_PLANNED", "cancelled": "MEET_CANCELLED"}
@@ -82,6 +90,7 @@ def encode(text: str, tokenizer) -> Encoded:
     the standard architecture and checkpoint format, no extra parameters."""
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     words, first = group_words(enc["offset_mapping"], enc.word_ids())
+    words = over_marks(text, words)
     word_ids = enc.word_ids()
     starts = {}
     for (s, _), wid in zip(enc["offset_mapping"], word_ids):

@@ -125,3 +125,12 @@ def test_sentence_of_is_the_last_sentence_starting_at_or_before():
         expected = max([i for i, (s, _) in enumerate(bounds) if s <= pos], default=0)
         assert sentence_of(bounds, pos) == expected
     assert sentence_of([], 5) == 0
+
+
+def test_a_word_grows_over_the_combining_marks_after_it():
+    from pipeline.alignment import over_marks
+
+    text = "Pepe Mujica\u0301 and Jose\u0301\u0302 met"
+    words = [(0, 4), (5, 11), (13, 16), (17, 21), (24, 27)]  # as an accent-stripping tokenizer gives them
+    assert [text[s:e] for s, e in over_marks(text, words)] == [
+        "Pepe", "Mujica\u0301", "and", "Jose\u0301\u0302", "met"]
