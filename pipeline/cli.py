@@ -218,14 +218,14 @@ def evaluate(
     from .evaluate import format_table
     from .runs import evaluate_model
 
-    if docs == "all":
-        typer.echo("note: 'all' includes any document the model trained on; then these figures are not held-out",
-                   err=True)
     if annotations is not None and not annotations.is_dir():
         _fail(f"no annotation directory {annotations}")
-    ev, out_dir = _guard(evaluate_model, model, docs, output, ROOT, annotations)
+    ev, out_dir, seen = _guard(evaluate_model, model, docs, output, ROOT, annotations)
     typer.echo(ev.report)
     typer.echo(format_table(ev.metrics, {}))
+    if seen:
+        typer.echo(f"note: the model trained on {len(seen)} of these {len(ev.predictions)} documents: "
+                   "these figures are not held-out (metrics.json lists them as seen_in_training)", err=True)
     typer.echo(f"wrote {out_dir}/metrics.json")
 
 

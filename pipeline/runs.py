@@ -24,11 +24,13 @@ TITLES = {"seeds": "Reliability on the seed documents",
 
 
 def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path,
-                   annotations: Path | None = None) -> tuple[Evaluation, Path]:
+                   annotations: Path | None = None) -> tuple[Evaluation, Path, list[str]]:
     """Evaluate a saved model on its held-out documents ('heldout'), the seeds, or all documents of
     `annotations` (default: the directory it was trained from, data.annotations).
     Written to `output`, else to <model>/evaluation/ when the documents are the held-out ones
-    train evaluated there, else to <model>/evaluation-<which>/, which never replaces them."""
+    train evaluated there, else to <model>/evaluation-<which>/, which never replaces them.
+    Also returns the ids of the scored documents the model saw in training (`all`, or a batch
+    that overlaps its corpus): figures over them are not held-out ones."""
     model_dir = Path(model_dir)
     if output is not None:
         _check_output_dir(Path(output))
@@ -58,8 +60,10 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path,
     is_heldout = bool(held) and set(ids) == held
     out_dir = Path(output) if output else model_dir / ("evaluation" if is_heldout else f"evaluation-{which}")
     extractor = Extractor.load(model_dir)
+    # Documents the model trained on or calibrated on: figures over them are not held-out ones.
+    seen = sorted(set(ids) & (trained_on | set(info.get("calibration_documents", []))))
     about = {"model": str(model_dir.resolve()), "annotations": str(annotations.resolve()), "documents": which,
-             "document_ids": ids}
+             "document_ids": ids, "seen_in_training": seen}
     tags = {"annotations_digest": corpus.digest(annotations), "documents": which,
             "model_dir": str(model_dir.resolve())}
     if info.get("mlflow_run_id"):  # the train run that logged this model as `extractor`
@@ -67,7 +71,7 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path,
     with tracking.run(cfg, "evaluate", run_name=f"evaluate-{cfg.name}-{which}", tags=tags):
         ev = evaluate_documents(extractor, selected)
         save_evaluation(ev, out_dir, about, HELDOUT_TITLE if is_heldout else TITLES.get(which, HELDOUT_TITLE))
-    return ev, out_dir
+    return ev, out_dir, seen
 
 
 def _check_output_dir(out_dir: Path) -> None:

@@ -73,9 +73,10 @@ def test_evaluating_no_document_is_an_error_not_a_traceback(trained, tmp_path):
     # Another annotation directory (a new batch) is scored when named.
     (tmp_path / "batch").mkdir()
     shutil.copy(work / "annotations" / f"{SEEDS[0]}.json", tmp_path / "batch")
-    ev, out = evaluate_model(work / "models/tiny", "all", tmp_path / "out", work, tmp_path / "batch")
+    ev, out, seen = evaluate_model(work / "models/tiny", "all", tmp_path / "out", work, tmp_path / "batch")
     about = json.loads((out / "metrics.json").read_text())
     assert about["document_ids"] == [SEEDS[0]] and about["annotations"] == str((tmp_path / "batch").resolve())
+    assert seen == about["seen_in_training"] == [SEEDS[0]]  # a trained-on document: not a held-out figure
 
 
 def test_long_article_is_not_truncated(trained):
@@ -283,7 +284,7 @@ def test_evaluate_other_documents_never_replaces_the_heldout_evaluation(trained,
     (model / "pipeline_config.json").write_text(json.dumps(cfg))
     (model / "evaluation").mkdir()
     (model / "evaluation" / "metrics.json").write_text('{"held-out": true}')
-    _, out_dir = evaluate_model(model, "all", None, work)
+    _, out_dir, _ = evaluate_model(model, "all", None, work)
     assert out_dir == model / "evaluation-all"
     assert (model / "evaluation" / "metrics.json").read_text() == '{"held-out": true}'
     saved = json.loads((out_dir / "metrics.json").read_text())
