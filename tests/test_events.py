@@ -298,6 +298,16 @@ def test_party_mentions_tagged_without_confidence_are_left_out():
     assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
 
 
+def test_a_visited_country_tagged_a_party_with_less_certainty_is_the_host():
+    text = "Trade Minister David Parker will visit China later this month, officials said."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    host = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.76)])
+    (event,) = assemble(text, None, [host])
+    assert [p["name"] for p in event["participants"]] == ["David Parker", "China"]
+    weak = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.6)])
+    assert assemble(text, None, [weak]) == []
+
+
 def test_an_affiliation_a_clause_away_describes_nobody():
     text = ("Joe Biden met Xi Jinping on Monday; aides said the talks touched on trade, tariffs and "
             "the long-running dispute over China's export controls on rare metals.")
