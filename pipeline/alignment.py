@@ -39,8 +39,9 @@ def over_marks(text: str, words: Sequence[CharSpan]) -> list[CharSpan]:
     so in decomposed text ("Mujica" + U+0301) a word's offsets end before its last mark and a
     span would cut the grapheme."""
     out = []
-    for start, end in words:
-        while end < len(text) and unicodedata.combining(text[end]):
+    for k, (start, end) in enumerate(words):
+        stop = words[k + 1][0] if k + 1 < len(words) else len(text)  # a mark a tokenizer keeps as a word stays one
+        while end < stop and unicodedata.combining(text[end]):
             end += 1
         out.append((start, end))
     return out
@@ -137,7 +138,7 @@ _SENTENCE_END = re.compile(r"([.!?][\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s
 # A dot that ends an abbreviation rather than a sentence: a title before a name ("Mr. Burns",
 # "Sen. Rubio"), an initial ("Antony J. Blinken") or a dotted acronym ("the U.S. envoy").
 _ABBREVIATION = re.compile(r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Adm|Maj|Sgt|St|Rev|Hon"
-                           r"|Amb|Pres|Sec|Jr|Sr|No|Nos)|(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z])$")
+                           r"|Amb|Pres|Sec|Jr|Sr|No|Nos)|(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Z]\.)+[A-Z])$")
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -145,7 +146,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     meeting a date or place is written beside."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group(1) == "." and _ABBREVIATION.search(text, max(0, m.start() - 12), m.start()):
+        abbreviation = _ABBREVIATION.search(text, max(0, m.start() - 12), m.start())
+        if m.group(1) == "." and "\n" not in m.group(0) and abbreviation:  # a paragraph break still ends it
             continue
         end = m.end(1) if m.group(1) else m.start()
         if end > start:

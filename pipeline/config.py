@@ -168,7 +168,7 @@ def _yaml(text: str, path: tuple[str, ...] = (), source: str = "YAML") -> Any:
 def _leaves(parts: tuple[str, ...], value: Any) -> list[tuple[tuple[str, ...], Any]]:
     """A mapping value as its dotted keys: `data={seeds: x}` sets data.seeds and leaves the rest of
     the section as it was, rather than silently dropping every other key of `data`."""
-    if isinstance(value, dict) and value:
+    if isinstance(value, dict):  # an empty one sets nothing
         return [leaf for k, v in value.items() for leaf in _leaves((*parts, str(k)), v)]
     return [(parts, value)]
 

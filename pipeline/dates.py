@@ -104,7 +104,7 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred",
 
 def _resolve(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
     day, period = _day(text, document_date, prefer)
-    if day is None and not _RANGE.search(text):  # a range's pieces name two days
+    if day is None and not _day_range(text):  # a range's pieces name two days
         # Read only in pieces ("today, Monday 26 February 2024"): the day every piece names, so a
         # range ("on 15 and 16 June") has none.
         pieces = [_day(piece, document_date, prefer) for piece, _ in search_dates(text, languages=["en"]) or []]
@@ -112,6 +112,15 @@ def _resolve(text: str, document_date: str | None, prefer: str) -> tuple[dt.date
         if len(pieces) > 1 and len(days) == 1 and all(d is not None for d, _ in pieces):
             day, period = days.pop(), "day"
     return day, period
+
+
+def _day_range(text: str) -> bool:
+    """ "May 5 to 6, 2023", "15 and 16 June": a range of days, not of hours ("9 to 11 GMT")."""
+    for m in _RANGE.finditer(text):
+        if re.search(rf"{_M}\s*$", text[: m.start()], re.I) or re.match(rf"\s*(?:of\s+)?{_M}|,?\s*\d{{4}}",
+                                                                        text[m.end():], re.I):
+            return True
+    return False
 
 
 # A length of time, not a time: "for two days", "48 hours" (dateparser reads "two days ago").
@@ -141,7 +150,8 @@ def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | N
             shift = {"last": -1, "this": 0, "next": 1}[year.group(1).lower()]
             phrase = phrase[: year.start()]
             base, prefer = dt.datetime(base.year + shift, 12, 31), "past"
-        elif not _RELATIVE.search(phrase) and (_WEEKDAY.search(phrase) or prefer == "future" and re.search(_M, phrase)):
+        elif not _RELATIVE.search(phrase) and (_WEEKDAY.search(phrase)
+                                               or prefer == "future" and re.search(_M, phrase, re.I)):
             # "on Monday" in Monday's paper is that Monday, whether the meeting is past or to come,
             # and "on 8 May" in the 8 May paper is that day. dateparser's past already holds the
             # day itself for a calendar date: moving it on would make "on 1 January" in the

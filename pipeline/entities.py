@@ -14,6 +14,8 @@ from functools import lru_cache
 from .countries import country_code, is_country_name
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w\-]")
+_CALENDAR_WORD = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June"
+                            r"|July|August|September|October|November|December)\b")
 _LOWER_WORD = re.compile(r"(?<![\w\-])[a-z][a-z]{3,}")
 
 
@@ -22,7 +24,9 @@ def _inside_longer_name(text: str, form: str, end: int) -> bool:
     word, as "China" does in "South China Sea" or "US" in "US President": part of another name,
     not a mention. Not in a title-case line ("Qin Gang Meets US Envoy"). A person's name is left
     alone: "Abiy Ahmed" may be the "Abiy" already met as well as "Liu He" may not be "Liu"."""
-    if not (is_country_name(form) or form.isupper()) or not _NEXT_NAME_WORD.match(text, end):
+    if not (is_country_name(form) or form.isupper()) or not (nxt := _NEXT_NAME_WORD.match(text, end)):
+        return False
+    if _CALENDAR_WORD.match(text, nxt.start() + 1):  # "in China Wednesday" (no "on", as wire copy writes)
         return False
     line_start = text.rfind("\n", 0, end) + 1
     line_end = text.find("\n", end)
@@ -115,12 +119,15 @@ class Entities:
         words = set(name_words(self.surface(m)))
         code = country_code(self.surface(m))
 
+        # "the Japanese Prime Minister" names its own country; "the ambassador to China" its host's.
+        own = code and not re.search(r"\b(?:to|in|for|with|from|of|at|on)\b", self.surface(m), re.I)
+
         def fits(i: int) -> bool:
             titles = {w for t in self.entities[i].titles for w in name_words(self.surface(t))}
             country = self.entity_country(i)
-            if code and country:  # "the Japanese Prime Minister" is not the Chinese foreign minister
+            if own and country:  # not the Chinese foreign minister by the shared "Minister"
                 return code == country
-            return bool(words & titles)
+            return bool(code and code == country) or bool(words & titles)
 
         here = [i for i in context if fits(i)]
         if len(here) == 1:

@@ -160,9 +160,10 @@ def _split(source: str) -> tuple[dict[str, tuple[str, int]], _Body, list[tuple[s
         if not colon or not _HEADER_KEY.fullmatch(key):
             raise MarkupError(f"line {n}: header line {line!r} is not 'key: value'")
         key = key.lower()  # "ID:", "Date:"
-        # Other keys are free metadata, so a misspelt "data:" would silently lose the article date.
-        if key not in ("id", "date") and (near := difflib.get_close_matches(key, ["id", "date"], 1, 0.75)):
-            raise MarkupError(f"line {n}: header {key!r}: did you mean {near[0]!r}?")
+        # Other keys are free metadata, so a misspelt "data:" would silently lose the article date
+        # (a misspelt "id:" is caught as missing).
+        if key != "date" and key[:1] == "d" and len(key) <= 5 and difflib.get_close_matches(key, ["date"], 1, 0.75):
+            raise MarkupError(f"line {n}: header {key!r}: did you mean 'date'?")
         if key in header:
             raise MarkupError(f"line {n}: header {key!r} given twice")
         header[key] = (value, n)

@@ -57,7 +57,8 @@ def evaluate_model(model_dir: Path, which: str, output: Path | None, root: Path,
         raise CorpusError(f"no annotated document in {annotations} is "
                           + ("held out" if which == "heldout" else f"one of the seeds in {root / cfg.data.seeds}"))
     ids = [d.id for d in selected]
-    is_heldout = bool(held) and set(ids) == held
+    # The figures train wrote: the same documents, from the annotations it trained on.
+    is_heldout = bool(held) and set(ids) == held and resolved(annotations) == resolved(root / cfg.data.annotations)
     out_dir = Path(output) if output else model_dir / ("evaluation" if is_heldout else f"evaluation-{which}")
     extractor = Extractor.load(model_dir)
     # Documents the model trained on or calibrated on: figures over them are not held-out ones.

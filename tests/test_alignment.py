@@ -134,3 +134,5 @@ def test_a_word_grows_over_the_combining_marks_after_it():
     words = [(0, 4), (5, 11), (13, 16), (17, 21), (24, 27)]  # as an accent-stripping tokenizer gives them
     assert [text[s:e] for s, e in over_marks(text, words)] == [
         "Pepe", "Mujica\u0301", "and", "Jose\u0301\u0302", "met"]
+    # A tokenizer that keeps the mark as a word of its own (byte-level BPE): words never overlap.
+    assert over_marks("Mujica\u0301 met", [(0, 6), (6, 7), (8, 11)]) == [(0, 6), (6, 7), (8, 11)]

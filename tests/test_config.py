@@ -97,6 +97,7 @@ def test_a_section_override_sets_its_keys_and_keeps_the_others(root):
     # data.holdout stays 'seeds': the section is not replaced, so the real-news model never sees them.
     assert (cfg.data.annotations, cfg.data.holdout, cfg.train.epochs, cfg.train.batch_size) == \
         ("/tmp/x", "seeds", 5, 8)
+    assert load_config(root / "configs/realnews.yaml", ["data={}"]).data.holdout == "seeds"  # sets nothing
     with pytest.raises(ConfigError, match=r"model.stride is already set by 'model=\{stride: 8\}'"):
         load_config(None, ["model={stride: 8}", "model.stride=16"])
     with pytest.raises(ConfigError, match=r"train.epochs is already set by 'train.epochs=5'"):

@@ -58,6 +58,8 @@ from pipeline.dates import complete_date, day_offset, resolve_date
     ("the day before yesterday", "2024-03-04", "occurred", "2024-03-02", "day"),
     ("to Tuesday", "2024-08-18", "planned", "2024-08-20", "day"),  # "postponed to Tuesday"
     ("Thursday's", "2025-07-07", "planned", "2025-07-10", "day"),
+    ("on 8 may", "2024-05-08", "planned", "2024-05-08", "day"),  # a month in lower case
+    ("Monday 26 February, 9 to 11 GMT", "2024-02-26", "occurred", "2024-02-26", "day"),  # hours, not days
 ])
 def test_resolve_date(text, doc_date, status, value, precision):
     r = resolve_date(text, doc_date, status)

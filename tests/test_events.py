@@ -145,6 +145,15 @@ def test_a_nominal_naming_another_country_joins_no_party_on_a_shared_title_word(
     (event,) = assemble(text, None, [c])
     wang = next(p for p in event["participants"] if p["name"] == "Wang Yi")
     assert [m["text"] for m in wang["mentions"]] == ["Wang Yi"]
+    # "the ambassador to China" names the host's country, not its own: it joins by its title.
+    text = "US Ambassador Nicholas Burns met Qin Gang. The ambassador to China said talks went well."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    c = Candidate(s("occurred", "met"), [s("AFFILIATION", "US"), s("TITLE", "Ambassador"),
+                                         s("PARTICIPANT", "Nicholas Burns"), s("PARTICIPANT", "Qin Gang"),
+                                         s("PARTICIPANT", "The ambassador to China")])
+    (event,) = assemble(text, None, [c])
+    burns = next(p for p in event["participants"] if p["name"] == "Nicholas Burns")
+    assert [m["text"] for m in burns["mentions"]] == ["Nicholas Burns", "The ambassador to China"]
 
 
 def test_a_description_has_no_surname_to_take_other_mentions_by():
@@ -170,6 +179,10 @@ def test_an_abbreviation_s_dot_ends_no_sentence_and_the_meeting_keeps_its_date()
                                            met_candidate(text, 2, "Blinken", "Wang")])
     qin = next(e for e in events if e["participants"][0]["name"] == "Qin")
     assert qin["date"]["text"] == "on Monday"
+    # A paragraph break still ends a sentence, abbreviation or not; a.m. and p.m. end one too.
+    for text, first in [("Qin met Burns in the U.S.\n\nBlinken met Wang.", "Qin met Burns in the U.S."),
+                        ("They met at 10 a.m. Putin then left.", "They met at 10 a.m.")]:
+        assert text[slice(*sentence_bounds(text)[0])] == first
 
 
 def test_merge_reports_fills_the_date_from_a_dated_report():
@@ -546,11 +559,13 @@ def test_a_repeated_full_name_is_one_mention_not_its_surname():
 def test_a_country_inside_a_longer_name_is_no_repeat_but_a_person_s_name_may_be():
     text = ("Vietnam Hosts China Over Sea Row\n"
             "Vietnam met China and Abiy met Isaias in Hanoi on Friday. The South China Sea came up, and "
-            "China said Vietnam President Vo had been frank. Abiy Ahmed left early.")
+            "China said Vietnam President Vo had been frank. Abiy Ahmed left early. Talks with China Monday")
     (ev1,) = assemble(text, "2024-11-30", [met_candidate(text, 0, "Vietnam", "China")])
     mentions = {p["name"]: [m["start"] for m in p["mentions"]] for p in ev1["participants"]}
     # The title-case headline keeps its names; "South China Sea" and "Vietnam President" do not count.
-    assert mentions["China"] == [text.index("China"), text.index("China and"), text.index("China said")]
+    # "China Monday" (no "on", as wire copy writes) is a mention: a day is no part of a name.
+    assert mentions["China"] == [text.index("China"), text.index("China and"), text.index("China said"),
+                                 text.index("China Monday")]
     assert mentions["Vietnam"] == [0, text.index("Vietnam met")]
     (ev2,) = assemble(text, "2024-11-30", [met_candidate(text, 0, "Abiy", "Isaias")])
     abiy = next(p for p in ev2["participants"] if p["name"] == "Abiy")
