@@ -141,13 +141,18 @@ _ABBREVIATION = re.compile(r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|L
                            r"|Amb|Pres|Sec|Jr|Sr|No|Nos)|(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Z]\.)+[A-Z])$")
 
 
+def _after_abbreviation(text: str, m: re.Match) -> bool:
+    """A dot and spaces after an abbreviation, with no line break (a paragraph still ends there)."""
+    return (m.group(1) == "." and "\n" not in m.group(0)
+            and _ABBREVIATION.search(text, max(0, m.start() - 12), m.start()) is not None)
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Approximate sentence spans: enough to show the evidence of an event and to tell which
     meeting a date or place is written beside."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        abbreviation = _ABBREVIATION.search(text, max(0, m.start() - 12), m.start())
-        if m.group(1) == "." and "\n" not in m.group(0) and abbreviation:  # a paragraph break still ends it
+        if _after_abbreviation(text, m):
             continue
         end = m.end(1) if m.group(1) else m.start()
         if end > start:
