@@ -6,6 +6,7 @@ American envoy") resolved to a party, bylines told from parties. Pure functions 
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,8 +15,7 @@ from functools import lru_cache
 from .countries import country_code, is_country_name
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w\-]")
-_CALENDAR_WORD = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June"
-                            r"|July|August|September|October|November|December)\b")
+_CALENDAR_WORD = re.compile(rf"(?:{'|'.join([*calendar.day_name, *calendar.month_name[1:]])})\b")
 _LOWER_WORD = re.compile(r"(?<![\w\-])[a-z][a-z]{3,}")
 
 
