@@ -175,6 +175,9 @@ _DAYNAME = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 # year ("March 10", "March 2022"), a day its month or year ("2 October", "May 12, 2023"), a
 # weekday a whole day-and-month ("Tuesday 14 March").
 _RUN_ON = [
+    # A preposition alone ("On" of "On 5 March") takes the calendar unit after it, never a bare number.
+    (re.compile(r"(?i)^(?:on|in|by|since|until|from|dated|during)$"),
+     re.compile(rf"^{_SP}(?:{_D}{_SP}(?:of{_SP})?{_M}|{_M}|{_Y}|(?i:{_DAYNAME})(?![\w]))")),
     (re.compile(rf"{_M}$"), re.compile(rf"^{_SP}(?:{_D}|{_Y})")),
     (re.compile(rf"(?<![\w]){_D}$"), re.compile(rf"^(?:{_SP}(?:of{_SP})?{_M}|,?{_SP}{_Y})")),
     (re.compile(rf"(?<![\w]){_DAYNAME}$", re.I), re.compile(rf"^,?{_SP}(?:{_D}{_SP}(?:of{_SP})?{_M}|{_M}{_SP}{_D})")),
@@ -187,6 +190,8 @@ _CALENDAR = re.compile(
     r"|morning|afternoon|evening|night|noon|midnight)\b", re.I)
 _SHIFTED_MONTH = re.compile(rf"^(last|past|next|coming)\s+({_M})$", re.I)
 _LEFT_MONTH = re.compile(rf"(?<![\w]){_M}{_SP}$")
+# What a year cut off from its date has before it: "Jan. 1, " or "10 October " or "August ".
+_LEFT_OF_YEAR = re.compile(rf"(?<![\w])(?:{_M}{_SP}{_D},?|{_D}{_SP}(?:of{_SP})?{_M},?|{_M},?){_SP}$")
 _NUMERIC = re.compile(r"(?<![\w.\-/])\d{1,4}([-./])\d{1,2}\1\d{1,4}(?![\w\-/]|\.\d)")
 _OPEN = re.compile(r"(?i)(?:^|\s)(?:on|by|since|until|from|of|dated)$")
 
@@ -210,4 +215,6 @@ def complete_date(text: str, start: int, end: int) -> tuple[int, int]:
         start = m.start()
     elif re.match(_D, text[start:end]) and (m := _LEFT_MONTH.search(text[:start])):
         start = m.start()  # "16, 2023" of "Nov. 16, 2023"
+    elif re.match(_Y, text[start:end]) and (m := _LEFT_OF_YEAR.search(text[:start])):
+        start = m.start()  # "2024" of "Jan. 1, 2024"
     return start, end

@@ -105,6 +105,14 @@ def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
     ("on 12/03/2024 in", "on 12/03", "on 12/03/2024"),
     ("on Monday 2024-03-04 was", "on Monday", "on Monday"),  # after a weekday only when cut inside it
     ("met 3.5 percent on 2.1.2024", "3.5", "3.5"),
+    ("* Jan. 1, 2024 - Abiy and", "2024", "Jan. 1, 2024"),  # a year grows back over its day and month
+    ("on 10 October 2024 they", "2024", "10 October 2024"),
+    ("in August 2019 he", "2019", "August 2019"),
+    ("the 2019 talks", "2019", "2019"),
+    ("On 5 March he held", "On", "On 5 March"),  # a preposition alone takes its calendar unit
+    ("on Monday, 12 March", "on", "on Monday, 12 March"),
+    ("on 5 people", "on", "on"),  # never a bare number
+    ("in may be", "in", "in"),
 ])
 def test_complete_date_grows_a_cut_date_span_to_its_calendar_date(text, tagged, whole):
     start = text.index(tagged)
