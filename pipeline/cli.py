@@ -74,8 +74,7 @@ def import_markup(
 ) -> None:
     """Convert hand-written inline markup into standoff annotation files.
 
-    Every file is converted and checked before any is written: a batch is imported whole or not
-    at all."""
+    Every file is converted and checked before any is written: a batch is imported whole or not at all."""
     from .markup import convert_files
     from .schema import save_document
 
@@ -302,8 +301,7 @@ def cv(config: ConfigPath = ROOT / "configs/default.yaml", overrides: Overrides 
                           "left out of the summary, with a warning.")] = None) -> None:
     """k-fold cross-validation over documents, plus the real-news test; one MLflow run per split.
 
-    The real-news test trains without the seeds and tests on them; the splits' runs are nested
-    under one parent run."""
+    The real-news test trains without the seeds and tests on them; the splits' runs are nested under one parent run."""
     from .cv import cross_validate
     from .modeling import check_base_model, pick_device
 
@@ -348,8 +346,7 @@ def agreement_cmd(
 ) -> None:
     """Inter-annotator agreement: span F1 and event-level agreement of two annotation sets.
 
-    Span F1 is exact and overlapping; only the documents in both sets are scored, and a figure
-    with nothing to compare is null."""
+    Span F1 is exact and overlapping; only documents in both sets count; a figure with nothing to compare is null."""
     import json
 
     from .agreement import agreement, unpaired

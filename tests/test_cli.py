@@ -303,3 +303,14 @@ def test_dev_and_proc_paths_are_written_into_never_replaced(tmp_path):
     assert _special(Path("/dev/null")) and _special(Path("/dev/stdout")) and _special(Path("/proc/self/fd/1"))
     (tmp_path / "f.jsonl").write_text("")
     assert not _special(tmp_path / "f.jsonl") and not _special(tmp_path) and not _special(tmp_path / "missing")
+
+
+def test_command_help_paragraphs_are_single_lines():
+    # Typer's rich help keeps a docstring's line breaks: a paragraph wrapped in the source would
+    # show as a ragged line in `--help`.
+    import inspect
+
+    for command in app.registered_commands:
+        doc = inspect.getdoc(command.callback) or ""
+        for paragraph in doc.split("\n\n"):
+            assert "\n" not in paragraph, (command.callback.__name__, paragraph)
