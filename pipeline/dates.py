@@ -181,6 +181,9 @@ _RUN_ON = [
     (re.compile(rf"{_M}$"), re.compile(rf"^{_SP}(?:{_D}|{_Y})")),
     (re.compile(rf"(?<![\w]){_D}$"), re.compile(rf"^(?:{_SP}(?:of{_SP})?{_M}|,?{_SP}{_Y})")),
     (re.compile(rf"(?<![\w]){_DAYNAME}$", re.I), re.compile(rf"^,?{_SP}(?:{_D}{_SP}(?:of{_SP})?{_M}|{_M}{_SP}{_D})")),
+    # A day takes the end of its range ("from September 18 to 21"): a range has no single day.
+    (re.compile(rf"(?<![\w])(?:{_D}|{_M})$"),
+     re.compile(rf"^(?:{_SP}(?:to|until|through){_SP}|{_SP}?[-–]{_SP}?)(?:{_D}(?:{_SP}(?:of{_SP})?{_M})?|{_M}{_SP}{_D})")),
 ]
 _LEFT = re.compile(rf"(?<![\w]){_D}{_SP}(?:of{_SP})?$")
 # A date phrase names a number, a month, a weekday or a unit of time ("two" alone names none).

@@ -113,6 +113,10 @@ def test_day_offset_of_phrases_that_count_from_another_day(text, offset):
     ("on Monday, 12 March", "on", "on Monday, 12 March"),
     ("on 5 people", "on", "on"),  # never a bare number
     ("in may be", "in", "in"),
+    ("in Moscow from September 18 to 21, officials said", "from", "from September 18 to 21"),  # a range whole
+    ("visit from January 5 to January 7.", "from", "from January 5 to January 7"),
+    ("on 5 March to discuss", "on", "on 5 March"),
+    ("met on 5 March and 7 April", "on", "on 5 March"),
 ])
 def test_complete_date_grows_a_cut_date_span_to_its_calendar_date(text, tagged, whole):
     start = text.index(tagged)
