@@ -667,3 +667,25 @@ def test_a_name_keeps_no_break_spaces_or_line_breaks_of_its_mention():
     qin, burns = assemble(text, None, [c])[0]["participants"]
     assert (qin["name"], burns["name"]) == ("Qin Gang", "Nicholas Burns")
     assert qin["mentions"][0]["text"] == "Qin\u00a0Gang"  # the mention stays the text as written
+
+
+def test_a_visited_country_tagged_as_a_place_is_the_host_of_a_visit_with_none_named():
+    text = ("US Secretary of State Antony Blinken postponed a trip to Beijing on Saturday. "
+            "She hosted Benjamin Netanyahu in Jerusalem in May. Wang Yi will visit Beijing's partners.")
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    trip = Candidate(s("cancelled", "trip"), [s("AFFILIATION", "US"), s("PARTICIPANT", "Antony Blinken"),
+                                             s("LOCATION", "Beijing"), s("DATE", "on Saturday")])
+    # The pronoun host is untagged; Jerusalem is where the meeting was, not a party to it.
+    hosted = Candidate(s("occurred", "hosted"), [s("PARTICIPANT", "Benjamin Netanyahu"), s("LOCATION", "Jerusalem")])
+    [event] = assemble(text, "2023-02-05", [trip, hosted])
+    assert [(p["name"], p["country"]) for p in event["participants"]] == [("Antony Blinken", "USA"), ("Beijing", "CHN")]
+    assert event["status"] == "cancelled" and event["location"] is None
+    assert event["participants"][1]["mentions"][0]["start"] == text.index("Beijing")
+
+
+def test_a_visit_to_a_partys_own_country_takes_no_host():
+    text = "Chinese Foreign Minister Wang Yi cut short a visit to Beijing."
+    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    visit = Candidate(s("occurred", "visit"), [s("AFFILIATION", "Chinese"), s("PARTICIPANT", "Wang Yi"),
+                                              s("LOCATION", "Beijing")])
+    assert assemble(text, None, [visit]) == []
