@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 
 from pipeline.entities import plausible_party
@@ -13,6 +15,11 @@ def span(text: str, label: str, surface: str, nth: int = 0, score: float = 0.9) 
     return PredSpan(label, start, start + len(surface), score)
 
 
+def spans_in(text: str):
+    """`span` with its text bound: s("PARTICIPANT", "Qin Gang")."""
+    return functools.partial(span, text)
+
+
 def met_candidate(text: str, nth: int, a: str, b: str, date: str | None = None) -> Candidate:
     """The candidate of the nth "met" of `text`: parties a and b, and a date phrase if given."""
     args = [span(text, "PARTICIPANT", a), span(text, "PARTICIPANT", b)] + ([span(text, "DATE", date)] if date else [])
@@ -25,7 +32,7 @@ TEXT = ("Chinese Foreign Minister Qin Gang met US Ambassador Nicholas Burns in B
 
 
 def candidates(text=TEXT):
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c1 = Candidate(s("occurred", "met"), [
         s("AFFILIATION", "Chinese"), s("TITLE", "Foreign Minister"), s("PARTICIPANT", "Qin Gang"),
         s("AFFILIATION", "US"), s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns"),
@@ -59,7 +66,7 @@ def test_participants_are_entities_with_titles_countries_and_all_mentions():
 
 def test_title_shown_is_the_most_tagged_with_its_first_mention_and_none_gives_null():
     text = "Special Envoy Li Hui met Lee. Later Envoy Li Hui told Lee that Envoy Li Hui would return."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     args = [s("TITLE", "Special Envoy"), s("TITLE", "Envoy", 1), s("TITLE", "Envoy", 2), s("PARTICIPANT", "Lee"),
             s("PARTICIPANT", "Lee", 1)] + [s("PARTICIPANT", "Li Hui", k) for k in range(3)]
     li, lee = assemble(text, None, [Candidate(s("occurred", "met"), args)])[0]["participants"]
@@ -127,7 +134,7 @@ def test_two_meetings_in_one_sentence():
 
 def test_nominal_mention_resolves_by_country():
     text = "Qin Gang met US Ambassador Nicholas Burns. Qin told the American envoy to help."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("AFFILIATION", "US"),
                                          s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns"),
                                          s("PARTICIPANT", "the American envoy")])
@@ -138,7 +145,7 @@ def test_nominal_mention_resolves_by_country():
 
 def test_a_nominal_naming_another_country_joins_no_party_on_a_shared_title_word():
     text = "Chinese Foreign Minister Wang Yi met Antony Blinken and the Japanese Prime Minister in Bali."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("AFFILIATION", "Chinese"), s("TITLE", "Foreign Minister"),
                                          s("PARTICIPANT", "Wang Yi"), s("PARTICIPANT", "Antony Blinken"),
                                          s("PARTICIPANT", "the Japanese Prime Minister")])
@@ -147,7 +154,7 @@ def test_a_nominal_naming_another_country_joins_no_party_on_a_shared_title_word(
     assert [m["text"] for m in wang["mentions"]] == ["Wang Yi"]
     # "the ambassador to China" names the host's country, not its own: it joins by its title.
     text = "US Ambassador Nicholas Burns met Qin Gang. The ambassador to China said talks went well."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("AFFILIATION", "US"), s("TITLE", "Ambassador"),
                                          s("PARTICIPANT", "Nicholas Burns"), s("PARTICIPANT", "Qin Gang"),
                                          s("PARTICIPANT", "The ambassador to China")])
@@ -240,7 +247,7 @@ def test_a_merged_meeting_takes_each_field_from_the_best_ranked_report_that_has_
 def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
     text = ("Ararat Mirzoyan and Jeyhun Bayramov arrived in Moscow on Thursday. "
             "Earlier on Thursday, Lavrov hosted both men. Separately, Macron spoke about Biden.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "hosted"), [s("PARTICIPANT", "Ararat Mirzoyan"), s("PARTICIPANT", "Jeyhun Bayramov"),
                                             s("PARTICIPANT", "Lavrov"), s("PARTICIPANT", "Macron"),
                                             s("PARTICIPANT", "Biden")])
@@ -250,7 +257,7 @@ def test_parties_come_from_the_trigger_sentence_first_then_its_neighbours():
 
 def test_a_surname_tagged_before_the_full_name_joins_the_full_name():
     text = "Donald Tusk hosts Olaf Scholz. Polish Prime Minister Donald Tusk hosted Olaf Scholz on Tuesday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     # The headline's names came out of the tagger in pieces.
     headline = Candidate(s("occurred", "hosts"), [s("PARTICIPANT", "Tusk"), s("PARTICIPANT", "Donald"),
                                                   s("PARTICIPANT", "Scholz"), s("PARTICIPANT", "Olaf")])
@@ -263,7 +270,7 @@ def test_a_surname_tagged_before_the_full_name_joins_the_full_name():
 
 def test_a_title_word_tagged_as_a_name_is_not_a_party_of_its_own():
     text = "Prime Minister Donald Tusk hosted Olaf Scholz. The Prime met Scholz again at dinner."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c1 = Candidate(s("occurred", "hosted"), [s("TITLE", "Prime Minister"), s("PARTICIPANT", "Donald Tusk"),
                                             s("PARTICIPANT", "Olaf Scholz")])
     c2 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Prime", 1), s("PARTICIPANT", "Scholz", 1)])
@@ -274,7 +281,7 @@ def test_a_title_word_tagged_as_a_name_is_not_a_party_of_its_own():
 def test_a_nominal_party_refers_back_to_the_last_compatible_person():
     text = ("Qin Gang met US Ambassador Nicholas Burns on Monday. Later, Qin said the meeting "
             "with the American envoy had been candid.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c1 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("AFFILIATION", "US"),
                                          s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns")])
     c2 = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Qin", 1), s("PARTICIPANT", "the American envoy")])
@@ -285,7 +292,7 @@ def test_a_nominal_party_refers_back_to_the_last_compatible_person():
 
 def test_the_same_parties_on_different_days_are_two_meetings():
     text = "Lavrov met Blinken on Monday. Lavrov met Blinken again on Thursday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     cands = [Candidate(s("occurred", "met", k), [s("PARTICIPANT", "Lavrov", k), s("PARTICIPANT", "Blinken", k),
                                                  s("DATE", day)]) for k, day in ((0, "on Monday"), (1, "on Thursday"))]
     events = assemble(text, "2023-05-12", cands)
@@ -294,7 +301,7 @@ def test_the_same_parties_on_different_days_are_two_meetings():
 
 def test_a_summit_mention_does_not_join_a_bilateral_on_its_sidelines():
     text = "Modi met Sunak on Saturday. The summit of Modi, Sunak, Biden and Lula closed on Sunday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     bilateral = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Modi"), s("PARTICIPANT", "Sunak")])
     summit = Candidate(s("occurred", "summit"), [s("PARTICIPANT", name, 1 if name in ("Modi", "Sunak") else 0)
                                                  for name in ("Modi", "Sunak", "Biden", "Lula")])
@@ -304,7 +311,7 @@ def test_a_summit_mention_does_not_join_a_bilateral_on_its_sidelines():
 
 def test_party_mentions_tagged_without_confidence_are_left_out():
     text = "Qin Gang met Nicholas Burns, Reuters reporter Jane Roe wrote."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Nicholas Burns"),
                                         s("PARTICIPANT", "Jane Roe", score=0.85)])
     (event,) = assemble(text, None, [c])
@@ -313,7 +320,7 @@ def test_party_mentions_tagged_without_confidence_are_left_out():
 
 def test_a_visited_country_tagged_a_party_with_less_certainty_is_the_host():
     text = "Trade Minister David Parker will visit China later this month, officials said."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     host = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.76)])
     (event,) = assemble(text, None, [host])
     assert [p["name"] for p in event["participants"]] == ["David Parker", "China"]
@@ -324,7 +331,7 @@ def test_a_visited_country_tagged_a_party_with_less_certainty_is_the_host():
 def test_an_affiliation_a_clause_away_describes_nobody():
     text = ("Joe Biden met Xi Jinping on Monday; aides said the talks touched on trade, tariffs and "
             "the long-running dispute over China's export controls on rare metals.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Joe Biden"), s("PARTICIPANT", "Xi Jinping"),
                                         s("AFFILIATION", "China")])
     biden, xi = assemble(text, None, [c])[0]["participants"]
@@ -333,7 +340,7 @@ def test_an_affiliation_a_clause_away_describes_nobody():
 
 def test_a_mention_inside_another_mention_of_the_same_party_is_not_listed():
     text = "Qin Gang met Nicholas Burns in Beijing."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Gang"),
                                         s("PARTICIPANT", "Nicholas Burns")])
     qin = assemble(text, None, [c])[0]["participants"][0]
@@ -342,7 +349,7 @@ def test_a_mention_inside_another_mention_of_the_same_party_is_not_listed():
 
 def test_a_headline_nominal_refers_forward_to_the_party_named_later():
     text = "Anwar meets the senior general in Bangkok. Anwar Ibrahim met Senior General Min Aung Hlaing on Friday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Anwar"), s("PARTICIPANT", "the senior general")])
     body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Anwar Ibrahim"), s("TITLE", "Senior General"),
                                            s("PARTICIPANT", "Min Aung Hlaing")])
@@ -354,7 +361,7 @@ def test_a_headline_nominal_refers_forward_to_the_party_named_later():
 def test_a_name_with_an_arabic_article_joins_its_bare_surname():
     text = ("Antony Blinken met Abdel Fattah al-Sisi in Cairo. Blinken told Sisi that aid would flow. "
             "Sisi thanked him.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c1 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Abdel Fattah al-Sisi")])
     c2 = Candidate(s("occurred", "told"), [s("PARTICIPANT", "Blinken", 1), s("PARTICIPANT", "Sisi", 1)])
     (event,) = assemble(text, None, [c1, c2])
@@ -366,7 +373,7 @@ def test_a_name_with_an_arabic_article_joins_its_bare_surname():
 def test_a_capitalised_description_is_a_nominal_not_a_name():
     text = ("China envoy meets Blinken. Antony Blinken met Chinese diplomat Liu Jianchao on Monday, "
             "the State Department said.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "China envoy"), s("PARTICIPANT", "Blinken")])
     body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("AFFILIATION", "Chinese"),
                                            s("TITLE", "diplomat"), s("PARTICIPANT", "Liu Jianchao")])
@@ -378,7 +385,7 @@ def test_a_capitalised_description_is_a_nominal_not_a_name():
 def test_a_byline_is_never_a_party():
     text = ("China envoy meets Blinken\nJane Doe\nJane Doein Washington\nAntony Blinken met Liu Jianchao "
             "on Monday. Jane said little.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Jane Doe"), s("PARTICIPANT", "Blinken")])
     body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Jane Doein"), s("PARTICIPANT", "Antony Blinken"),
                                            s("PARTICIPANT", "Liu Jianchao"), s("PARTICIPANT", "Jane", 2)])
@@ -389,7 +396,7 @@ def test_a_byline_is_never_a_party():
 def test_a_third_party_named_by_one_report_of_three_is_dropped():
     text = ("Antony Blinken met Wang Yi in Beijing. The meeting came as Putin watched on. "
             "Blinken said the talks with Wang were candid.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang Yi")])
     meeting = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang Yi"),
                                                    s("PARTICIPANT", "Putin")])
@@ -401,7 +408,7 @@ def test_a_third_party_named_by_one_report_of_three_is_dropped():
 
 def test_a_date_span_cut_short_is_read_whole():
     text = "On 2 October 2023 Antony Blinken met Wang Yi in Beijing."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     met = Candidate(s("occurred", "met"), [s("DATE", "On 2"), s("PARTICIPANT", "Antony Blinken"),
                                            s("PARTICIPANT", "Wang Yi")])
     (event,) = assemble(text, "2023-10-05", [met])
@@ -410,7 +417,7 @@ def test_a_date_span_cut_short_is_read_whole():
 
 def test_an_unresolved_nominal_is_a_party_only_when_its_event_names_none():
     text = "Antony Blinken met the next leader. Separately, the Pope met the Iranian president."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     bystander = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"),
                                                  s("PARTICIPANT", "the next leader")])
     nominals = Candidate(s("occurred", "met", 1), [s("PARTICIPANT", "the Pope"),
@@ -421,7 +428,7 @@ def test_an_unresolved_nominal_is_a_party_only_when_its_event_names_none():
 
 def test_a_byline_word_that_belongs_to_a_party_s_name_stays():
     text = "Kim meets Yoon\nKim Tong-hyung\nKim Jong Un met Yoon Suk Yeol on Monday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     headline = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Kim"), s("PARTICIPANT", "Yoon")])
     body = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Kim Tong-hyung"), s("PARTICIPANT", "Kim Jong Un"),
                                            s("PARTICIPANT", "Yoon Suk Yeol")])
@@ -432,7 +439,7 @@ def test_a_byline_word_that_belongs_to_a_party_s_name_stays():
 
 def test_a_third_party_named_by_half_the_reports_stays():
     text = "Antony Blinken met Wang Yi and Cho Tae-yul in Seoul. The talks with Wang were candid."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang Yi"),
                                            s("PARTICIPANT", "Cho Tae-yul")])
     talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Wang", 1)])
@@ -601,7 +608,7 @@ def test_short_topics_that_are_acronyms_or_hold_a_digit_stay():
 def test_evidence_covers_every_field_written_not_only_the_first_mention():
     text = ("Abe met Modi. Markets were calm. The talks were held in Tokyo on Monday. "
             "Trade was discussed.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     pair = [s("PARTICIPANT", "Abe", score=1.0), s("PARTICIPANT", "Modi", score=1.0)]
     c1 = Candidate(s("occurred", "met", score=1.0), pair)
     c2 = Candidate(s("occurred", "talks", score=1.0), [*pair, s("LOCATION", "Tokyo"), s("DATE", "on Monday")])
@@ -630,7 +637,7 @@ def test_merged_parties_tell_a_country_from_a_name_that_contains_it():
 
 def test_country_goes_with_the_affiliation_shown():
     text = "American-born Canadian Bob Rae met Li. Canadian Bob Rae said Li agreed."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     args = [s("AFFILIATION", "American"), s("AFFILIATION", "Canadian"), s("AFFILIATION", "Canadian", 1),
             s("PARTICIPANT", "Bob Rae"), s("PARTICIPANT", "Bob Rae", 1), s("PARTICIPANT", "Li"),
             s("PARTICIPANT", "Li", 1)]
@@ -641,7 +648,7 @@ def test_country_goes_with_the_affiliation_shown():
 
 def test_a_date_or_place_in_another_meetings_sentence_is_not_taken():
     text = "Scholz met Macron in Berlin on Monday. Kishida met Modi. Qin met Burns, who met Li on Friday."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     # The window of the second "met" spans both sentences and tags the first one's place and day.
     first = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Scholz"), s("PARTICIPANT", "Macron"),
                                              s("LOCATION", "Berlin"), s("DATE", "on Monday")])
@@ -662,7 +669,7 @@ def test_a_date_or_place_in_another_meetings_sentence_is_not_taken():
 
 def test_a_name_keeps_no_break_spaces_or_line_breaks_of_its_mention():
     text = "Qin\u00a0Gang met Nicholas\nBurns in Beijing."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin\u00a0Gang"), s("PARTICIPANT", "Nicholas\nBurns")])
     qin, burns = assemble(text, None, [c])[0]["participants"]
     assert (qin["name"], burns["name"]) == ("Qin Gang", "Nicholas Burns")
@@ -672,7 +679,7 @@ def test_a_name_keeps_no_break_spaces_or_line_breaks_of_its_mention():
 def test_a_visited_country_tagged_as_a_place_is_the_host_of_a_visit_with_none_named():
     text = ("US Secretary of State Antony Blinken postponed a trip to Beijing on Saturday. "
             "She hosted Benjamin Netanyahu in Jerusalem in May. Wang Yi will visit Beijing's partners.")
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     trip = Candidate(s("cancelled", "trip"), [s("AFFILIATION", "US"), s("PARTICIPANT", "Antony Blinken"),
                                              s("LOCATION", "Beijing"), s("DATE", "on Saturday")])
     # The pronoun host is untagged; Jerusalem is where the meeting was, not a party to it.
@@ -685,7 +692,7 @@ def test_a_visited_country_tagged_as_a_place_is_the_host_of_a_visit_with_none_na
 
 def test_a_visit_to_a_partys_own_country_takes_no_host():
     text = "Chinese Foreign Minister Wang Yi cut short a visit to Beijing."
-    s = lambda *a, **k: span(text, *a, **k)  # noqa: E731
+    s = spans_in(text)
     visit = Candidate(s("occurred", "visit"), [s("AFFILIATION", "Chinese"), s("PARTICIPANT", "Wang Yi"),
                                               s("LOCATION", "Beijing")])
     assert assemble(text, None, [visit]) == []
