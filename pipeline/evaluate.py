@@ -225,7 +225,7 @@ def calibrate_on(docs: list[Document], candidates: list[list[Candidate]]) -> Cal
     metrics, conf = event_scores(preds, docs)
     hits = {kind: [hit for _, hit in pairs] for kind, pairs in conf.items()}
     calibrator = fit_calibrator(preds, hits)
-    if calibrator.event:  # the half-F1 cut holds for probabilities, not for the raw overconfident scores
+    if calibrator.event:  # a cut from a share of F1 means something for probabilities, not for raw overconfident scores
         # Matching does not depend on confidence: the hits stay, in event_scores' order.
         probs = [e["confidence"] for p in preds for e in calibrator.apply(p["events"])]
         calibrator.event_threshold = f1_threshold(list(zip(probs, hits["event"])), metrics["events_gold"])

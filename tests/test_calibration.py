@@ -64,11 +64,11 @@ def test_a_calibration_file_without_threshold_keeps_every_event():
     assert Calibrator.from_json(json.dumps(data)).event_threshold == 0.0
 
 
-def test_threshold_is_half_the_best_reachable_event_f1():
+def test_threshold_is_a_quarter_of_the_best_reachable_event_f1():
     # Four right events above two wrong ones, five gold events: keeping the top four gives
-    # F1 = 2*4 / (4 + 5) = 0.889, the best cut, so the threshold is 0.444.
+    # F1 = 2*4 / (4 + 5) = 0.889, the best cut, so the threshold is 0.222.
     scored = [(0.9, True), (0.8, True), (0.7, True), (0.6, True), (0.5, False), (0.4, False)]
-    assert f1_threshold(scored, 5) == pytest.approx(0.4444, abs=1e-4)
+    assert f1_threshold(scored, 5) == pytest.approx(0.2222, abs=1e-4)
     # All wrong: nothing to gain from any cut-off, so the best F1 is 0 and nothing is dropped.
     assert f1_threshold([(0.9, False), (0.2, False)], 3) == 0.0
     assert f1_threshold([], 3) == 0.0 and f1_threshold([(0.9, True)], 0) == 0.0

@@ -486,8 +486,9 @@ def test_the_threshold_is_fitted_with_the_map_and_only_with_it():
 
     docs = [gold(i) for i in range(12)]
     cal = calibrate_on(docs, [cands(i) for i in range(12)])
-    # 12 right meetings ranked above 12 wrong visits: the best cut keeps exactly the 12 (F1 1.0).
-    assert cal.event is not None and cal.event_threshold == 0.5
+    # 12 right meetings ranked above 12 wrong visits: the best cut keeps exactly the 12 (F1 1.0),
+    # and the threshold is a quarter of that.
+    assert cal.event is not None and cal.event_threshold == 0.25
     few = calibrate_on(docs[:2], [cands(i) for i in range(2)])  # too few events for a map: raw scores, no cut
     assert few.event is None and few.event_threshold == 0.0
 
