@@ -84,22 +84,45 @@ def resolve_date(text: str, document_date: str | None, status: str = "occurred",
     day ("the next day") counts from `anchor` (the last day the text named before it), else from
     the article date.
     """
+    day, period = _reading(text, document_date, status, anchor)
+    precision = period if period in ("day", "week", "month") else None
+    value = day.isoformat() if day is not None and precision == "day" else None
+    return {"text": text, "value": value, "precision": precision}
+
+
+def date_range(text: str, document_date: str | None, status: str = "occurred",
+               anchor: str | None = None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date phrase may mean, as `resolve_date` reads it: its day, week,
+    month or year ("in June" of an article dated 18 September 2025 is 1-30 June 2025). None when
+    it cannot be placed, such as a relative phrase with no article date."""
+    day, period = _reading(text, document_date, status, anchor)
+    if day is None:
+        return None
+    if period == "day":
+        return day, day
+    if period == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    if period == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if period == "year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return None
+
+
+def _reading(text: str, document_date: str | None, status: str,
+             anchor: str | None) -> tuple[dt.date | None, str | None]:
     if (off := day_offset(text)) is not None:
         base = anchor or document_date
-        value = (dt.date.fromisoformat(base) + dt.timedelta(days=off)).isoformat() if base else None
-        return {"text": text, "value": value, "precision": "day"}
+        return (dt.date.fromisoformat(base) + dt.timedelta(days=off) if base else None), "day"
     if status == "cancelled" and document_date:
         # A called-off meeting was set for a day before or after the report ("the talks set for
         # Friday were postponed", "the June 12 summit is off"): the nearer reading.
         past, future = _resolve(text, document_date, "past"), _resolve(text, document_date, "future")
         base = dt.date.fromisoformat(document_date)
         dated = [r for r in (past, future) if r[0] is not None]
-        day, period = min(dated, key=lambda r: abs((r[0] - base).days)) if dated else past
-    else:
-        day, period = _resolve(text, document_date, "future" if status == "planned" else "past")
-    precision = period if period in ("day", "week", "month") else None
-    value = day.isoformat() if day is not None and precision == "day" else None
-    return {"text": text, "value": value, "precision": precision}
+        return min(dated, key=lambda r: abs((r[0] - base).days)) if dated else past
+    return _resolve(text, document_date, "future" if status == "planned" else "past")
 
 
 def _resolve(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:

@@ -6,12 +6,13 @@ tagged in that trigger's argument window. Nothing here touches the model.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from .alignment import sentence_bounds, sentence_of
 from .countries import country_code, is_country_name
-from .dates import complete_date, resolve_date
+from .dates import complete_date, date_range, resolve_date
 from .entities import Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
 
 
@@ -136,10 +137,10 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     for c in candidates:
         participants[id(c)] = _local(doc, c, participants[id(c)], bounds)
     dates = _dates(doc, document_date, candidates)
-    groups = _group(doc, candidates, participants, dates, bounds)
+    groups = _group(doc, candidates, participants, dates, bounds, document_date)
     grouped = {id(c) for g in groups for c in g}
     if _hosts(doc, [c for c in candidates if id(c) not in grouped], candidates, participants):
-        groups = _group(doc, candidates, participants, dates, bounds)
+        groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
@@ -223,16 +224,25 @@ MIN_PLACE_SCORE = 0.9
 
 
 def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict,
-           bounds: list[tuple[int, int]]) -> list[list[Candidate]]:
+           bounds: list[tuple[int, int]], document_date: str | None = None) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
     of a one-party mention's party), compatible dates and places. Mentions that name no party are
     dropped."""
     def parties(c: Candidate) -> set[int]:
         return {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
 
-    def day(c: Candidate) -> str | None:
+    def when(c: Candidate) -> tuple[dt.date, dt.date] | None:
+        """The days the mention's date may mean: a day, or the week, month or year a phrase names
+        ("last met in June" is not the meeting "on Thursday" in September)."""
         spans = [a for a in c.args if a.label == "DATE"]
-        return dates[(spans[0].start, spans[0].end, c.trigger.label)]["value"] if spans else None
+        if not spans:
+            return None
+        a = spans[0]
+        if value := dates[(a.start, a.end, c.trigger.label)]["value"]:
+            return dt.date.fromisoformat(value), dt.date.fromisoformat(value)
+        if sentence_of(bounds, a.start) != sentence_of(bounds, c.trigger.start):
+            return None
+        return date_range(doc.text[a.start : a.end], document_date, c.trigger.label)
 
     # Places tagged for one trigger mention are one meeting's place named at two scales
     # ("Mar-a-Lago" and "Florida", "Diaoyutai State Guesthouse" and "Beijing").
@@ -249,29 +259,32 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
     def same_place(ps: set[str], qs: set[str]) -> bool:
         return not ps or not qs or any(p in q or q in p or frozenset((p, q)) in together for p in ps for q in qs)
 
-    # (core parties, dates, mentions, places): a mention joins on the parties of the group's
+    def overlap(r: tuple[dt.date, dt.date], q: tuple[dt.date, dt.date]) -> bool:
+        return r[0] <= q[1] and q[0] <= r[1]
+
+    # (core parties, date ranges, mentions, places): a mention joins on the parties of the group's
     # founding mention, so groups never snowball through their union.
-    groups: list[tuple[set[int], set[str], list[Candidate], set[str]]] = []
+    groups: list[tuple[set[int], list[tuple[dt.date, dt.date]], list[Candidate], set[str]]] = []
     # The most confident mentions with the fewest parties found groups: a sentence that reports two
     # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
     for c in sorted(candidates, key=lambda c: (len(parties(c)) < 2, len(parties(c)), -c.trigger.score)):
         p = parties(c)
         if not p:
             continue
-        d, where = day(c), places(c)
+        d, where = when(c), places(c)
         # A mention that names two or more parties beyond the group's core reports a larger
         # meeting (the summit, not the bilateral on its sidelines).
         fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
                 and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0])) and len(p - g[0]) <= 1
-                and (d is None or not g[1] or d in g[1]) and same_place(where, g[3])]
+                and (d is None or all(overlap(d, q) for q in g[1])) and same_place(where, g[3])]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
             if d:
-                g[1].add(d)
+                g[1].append(d)
             g[3].update(where)
             g[2].append(c)
         elif len(p) >= 2:
-            groups.append((set(p), {d} if d else set(), [c], set(where)))
+            groups.append((set(p), [d] if d else [], [c], set(where)))
     return [g[2] for g in groups]
 
 

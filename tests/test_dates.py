@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.dates import complete_date, day_offset, resolve_date
+from pipeline.dates import complete_date, date_range, day_offset, resolve_date
 
 
 @pytest.mark.parametrize("text,doc_date,status,value,precision", [
@@ -139,3 +139,18 @@ def test_a_dotted_date_is_day_first_and_an_iso_date_is_itself():
     assert resolve_date("on 05.03.24", "2024-03-08")["value"] == "2024-03-05"
     assert resolve_date("On 2024-03-05", None)["value"] == "2024-03-05"
     assert resolve_date("Monday, 4.3.2024", "2024-03-08")["value"] == "2024-03-04"
+
+
+@pytest.mark.parametrize("text, doc_date, status, first, last", [
+    ("on Thursday", "2025-09-18", "occurred", "2025-09-18", "2025-09-18"),
+    ("in June", "2025-09-18", "occurred", "2025-06-01", "2025-06-30"),
+    ("next month", "2025-09-18", "planned", "2025-10-01", "2025-10-31"),
+    ("last week", "2025-09-18", "occurred", "2025-09-08", "2025-09-14"),
+    ("in 2019", "2025-09-18", "occurred", "2019-01-01", "2019-12-31"),
+    ("in June 2023", None, "occurred", "2023-06-01", "2023-06-30"),
+    ("in June", None, "occurred", None, None),  # which June is unknown without the article date
+    ("in the coming weeks", "2025-09-18", "planned", None, None),
+])
+def test_date_range_is_the_days_a_phrase_may_mean(text, doc_date, status, first, last):
+    got = date_range(text, doc_date, status)
+    assert (got and (got[0].isoformat(), got[1].isoformat())) == (first and (first, last))

@@ -1,4 +1,5 @@
 import functools
+import re
 
 import pytest
 
@@ -297,6 +298,23 @@ def test_the_same_parties_on_different_days_are_two_meetings():
                                                  s("DATE", day)]) for k, day in ((0, "on Monday"), (1, "on Thursday"))]
     events = assemble(text, "2023-05-12", cands)
     assert [e["date"]["value"] for e in events] == ["2023-05-08", "2023-05-11"]
+
+
+def test_a_meeting_in_another_month_is_another_meeting():
+    # A month has no day value, yet "last met in June" is not the September meeting; a month
+    # phrase tagged in another sentence of the window keeps no meeting apart.
+    text = ("Carney met Sheinbaum on Thursday at the palace. Carney met Sheinbaum again in talks that ran "
+            "late. Carney and Sheinbaum last met in June in Kananaskis.")
+    s = spans_in(text)
+
+    def cand(k: int, date: str | None = None) -> Candidate:
+        return Candidate(s("occurred", "met", k), [s("PARTICIPANT", "Carney", k), s("PARTICIPANT", "Sheinbaum", k)]
+                         + ([s("DATE", date)] if date else []))
+
+    events = assemble(text, "2025-09-18", [cand(0, "on Thursday"), cand(1, "in June"), cand(2, "in June")])
+    starts = [m.start() for m in re.finditer("met", text)]
+    assert [[m["start"] for m in e["trigger_mentions"]] for e in events] == [starts[:2], starts[2:]]
+    assert [e["date"]["precision"] for e in events] == ["day", "month"]
 
 
 def test_a_summit_mention_does_not_join_a_bilateral_on_its_sidelines():
