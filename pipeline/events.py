@@ -178,6 +178,18 @@ _TO_PLACE = re.compile(r"\s*(?:to|in|into)?\s*(?:the\s+)?")
 _PLACE_BEFORE = re.compile(r"(?:'s)?\s*")
 
 
+def _visited_place(doc: Entities, c: Candidate, home: str | None) -> PredSpan | None:
+    """The foreign country or capital a trigger mention's visit goes to: tagged as a place right
+    after the trigger ("a trip to Beijing", "visited the Philippines") or right before it ("the
+    Moscow stop"), other than `home`, the visitor's own country."""
+    text, t = doc.text, c.trigger
+    places = [a for a in c.args if a.label == "LOCATION" and a.score >= MIN_HOST_SCORE
+              and is_country_name(doc.surface(a)) and country_code(doc.surface(a)) != home
+              and (_TO_PLACE.fullmatch(text[t.end:a.start]) if a.start >= t.end
+                   else _PLACE_BEFORE.fullmatch(text[a.end:t.start]))]
+    return min(places, key=lambda a: abs(a.start - t.start), default=None)
+
+
 def _hosts(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict) -> bool:
     """A visit with no host named has the visited country as its host (GUIDELINES §1.2), but the
     tagger often reads "a trip to Beijing" as a place. A trigger mention that joined no meeting
@@ -187,18 +199,11 @@ def _hosts(doc: Entities, loose: list[Candidate], candidates: list[Candidate], p
     the host a pronoun (README: held-out event F1 up on the country-heavy batches, flat elsewhere).
     Returns whether any trigger mention took a host."""
     hosts: dict[tuple[int, int], PredSpan] = {}
-    text = doc.text
     for c in loose:
         ids = {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
         if len(ids) != 1:
             continue
-        home, t = doc.entity_country(next(iter(ids))), c.trigger
-        places = [a for a in c.args if a.label == "LOCATION" and a.score >= MIN_HOST_SCORE
-                  and is_country_name(doc.surface(a)) and country_code(doc.surface(a)) != home
-                  and (_TO_PLACE.fullmatch(text[t.end:a.start]) if a.start >= t.end
-                       else _PLACE_BEFORE.fullmatch(text[a.end:t.start]))]
-        if places:
-            a = min(places, key=lambda a: abs(a.start - t.start))
+        if a := _visited_place(doc, c, doc.entity_country(next(iter(ids)))):
             m = hosts.setdefault((a.start, a.end), PredSpan("PARTICIPANT", a.start, a.end, a.score))
             doc.add_proper(m)
             participants[id(c)].append(m)
@@ -262,6 +267,12 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
     def overlap(r: tuple[dt.date, dt.date], q: tuple[dt.date, dt.date]) -> bool:
         return r[0] <= q[1] and q[0] <= r[1]
 
+    def hosted_by(hosts: set[int], code: str) -> bool:
+        """Whether a meeting's other parties may be of the visited country: one is, or one's
+        country is unknown."""
+        codes = {doc.entity_country(i) for i in hosts}
+        return code in codes or None in codes
+
     # (core parties, date ranges, mentions, places): a mention joins on the parties of the group's
     # founding mention, so groups never snowball through their union.
     groups: list[tuple[set[int], list[tuple[dt.date, dt.date]], list[Candidate], set[str]]] = []
@@ -272,11 +283,16 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         if not p:
             continue
         d, where = when(c), places(c)
+        # A one-party visit to a named country is the trigger of a meeting only with a host of
+        # that country: Lula's "trip to Beijing" is not his talks with Biden.
+        visit = len(p) == 1 and _visited_place(doc, c, doc.entity_country(next(iter(p))))
+        visited = country_code(doc.surface(visit)) if visit else None
         # A mention that names two or more parties beyond the group's core reports a larger
         # meeting (the summit, not the bilateral on its sidelines).
         fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
                 and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0])) and len(p - g[0]) <= 1
-                and (d is None or all(overlap(d, q) for q in g[1])) and same_place(where, g[3])]
+                and (d is None or all(overlap(d, q) for q in g[1])) and same_place(where, g[3])
+                and (visited is None or hosted_by(g[0] - p, visited))]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
             if d:

@@ -317,6 +317,24 @@ def test_a_meeting_in_another_month_is_another_meeting():
     assert [e["date"]["precision"] for e in events] == ["day", "month"]
 
 
+def test_a_one_party_visit_joins_only_a_meeting_with_a_host_of_the_visited_country():
+    def events(host_affiliation: str, host: str) -> list[list[str]]:
+        text = (f"Brazilian President Lula met {host_affiliation} President {host} on Friday. "
+                "Lula also made a trip to Beijing.")
+        s = spans_in(text)
+        met = Candidate(s("occurred", "met"), [
+            s("AFFILIATION", "Brazilian"), s("TITLE", "President"), s("PARTICIPANT", "Lula"),
+            s("AFFILIATION", host_affiliation), s("TITLE", "President", 1), s("PARTICIPANT", host),
+            s("DATE", "on Friday")])
+        trip = Candidate(s("occurred", "trip"), [s("PARTICIPANT", "Lula", 1), s("LOCATION", "Beijing")])
+        return [[p["name"] for p in e["participants"]] for e in assemble(text, "2023-04-14", [met, trip])]
+
+    # The trip is not the talks with the American: Beijing is its host (GUIDELINES 1.2).
+    assert events("US", "Joe Biden") == [["Lula", "Joe Biden"], ["Lula", "Beijing"]]
+    # With the Chinese president it is a mention of that meeting.
+    assert events("Chinese", "Xi Jinping") == [["Lula", "Xi Jinping"]]
+
+
 def test_a_summit_mention_does_not_join_a_bilateral_on_its_sidelines():
     text = "Modi met Sunak on Saturday. The summit of Modi, Sunak, Biden and Lula closed on Sunday."
     s = spans_in(text)
