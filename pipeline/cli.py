@@ -223,7 +223,7 @@ def evaluate(
     typer.echo(ev.report)
     typer.echo(format_table(ev.metrics, {}))
     if seen:
-        typer.echo(f"note: the model trained on {len(seen)} of these {len(ev.predictions)} documents: "
+        typer.echo(f"note: the model trained or calibrated on {len(seen)} of these {len(ev.predictions)} documents: "
                    "these figures are not held-out (metrics.json lists them as seen_in_training)", err=True)
     typer.echo(f"wrote {out_dir}/metrics.json")
 
