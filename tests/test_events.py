@@ -360,7 +360,7 @@ def test_a_visited_country_tagged_a_party_with_less_certainty_is_the_host():
     host = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.76)])
     (event,) = assemble(text, None, [host])
     assert [p["name"] for p in event["participants"]] == ["David Parker", "China"]
-    weak = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.6)])
+    weak = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.5)])
     assert assemble(text, None, [weak]) == []
 
 
