@@ -94,9 +94,10 @@ class Entities:
         if not matches and len(words) == 1 and next(iter(words)).endswith("s"):
             matches = self._matching({next(iter(words))[:-1]})  # "Mr. Qins' meeting": a stray possessive s
         if matches:
-            # Several people may share a surname: take the one mentioned last before this mention.
-            i = max(matches, key=lambda k: max((x.start for x in self.entities[k].mentions if x.start <= m.start),
-                                               default=-1))
+            # Several people may share a surname: a news story names its main figure first and by
+            # surname after, and a second "Li" by full name (54 of 75 gold mentions that match
+            # two entities go to the first named, 39 to the last named before them: README).
+            i = min(matches, key=lambda k: min(x.start for x in self.entities[k].mentions))
             self.entities[i].mentions.append(m)
         else:
             self.entities.append(Entity([m]))

@@ -538,6 +538,20 @@ def test_plausible_party_keeps_short_surnames_and_drops_tagging_debris(mention, 
     assert plausible_party(mention) is kept
 
 
+def test_a_shared_surname_goes_to_the_person_the_story_named_first():
+    # "Li" after Li Keqiang's passing mention is still the premier the story is about.
+    text = ("Premier Li Qiang met Anthony Albanese in Canberra on Monday, the first such visit since "
+            "Li Keqiang came in 2017. Li and Albanese signed five agreements.")
+    s = spans_in(text)
+    c1 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Li Qiang"), s("PARTICIPANT", "Anthony Albanese")])
+    c2 = Candidate(s("occurred", "signed"), [s("PARTICIPANT", "Li", 2), s("PARTICIPANT", "Albanese", 1)])
+    c3 = Candidate(s("occurred", "visit"), [s("PARTICIPANT", "Li Keqiang")])
+    (event,) = assemble(text, "2024-06-17", [c1, c2, c3])
+    li = event["participants"][0]
+    assert li["name"] == "Li Qiang"
+    assert [m["text"] for m in li["mentions"]] == ["Li Qiang", "Li"]
+
+
 def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
     (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
