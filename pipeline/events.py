@@ -120,7 +120,10 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
         modifiers = [a for a in c.args
                      if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(text[a.start : a.end])]
-        people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
+        # A country party holds no title or affiliation: "Foreign Minister" beside "China" is its
+        # minister's, who may be untagged in this window.
+        people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention
+                  and not is_country_name(doc.surface(m))]
         for a in modifiers:
             near = _holder(a, people, modifiers, text)
             if near is not None:

@@ -552,6 +552,20 @@ def test_a_shared_surname_goes_to_the_person_the_story_named_first():
     assert [m["text"] for m in li["mentions"]] == ["Li Qiang", "Li"]
 
 
+def test_a_country_party_takes_no_title():
+    # "Foreign Minister" beside "China" is its minister's, untagged here, not the country's.
+    text = ("US climate envoy John Kerry is expected to make the long-delayed trip to China soon, "
+            "China's Foreign Minister told reporters.")
+    s = spans_in(text)
+    c = Candidate(s("planned", "trip"), [s("AFFILIATION", "US"), s("TITLE", "climate envoy"),
+                                        s("PARTICIPANT", "John Kerry"), s("PARTICIPANT", "China", 1),
+                                        s("TITLE", "Foreign Minister")])
+    (event,) = assemble(text, None, [c])
+    kerry, china = event["participants"]
+    assert (kerry["name"], kerry["title"], kerry["country"]) == ("John Kerry", "climate envoy", "USA")
+    assert (china["name"], china["title"], china["title_mention"], china["country"]) == ("China", None, None, "CHN")
+
+
 def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
     (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
