@@ -35,10 +35,13 @@ MIN_PARTY_SCORE = 0.9
 MIN_COUNTRY_PARTY_SCORE = 0.6
 
 
-def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str) -> PredSpan | None:
+def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str,
+            everyone: list[PredSpan] | None = None) -> PredSpan | None:
     """The participant mention a title or affiliation describes: the name it directly precedes
-    ("US Ambassador Nicholas Burns"), else the nearest one ("Liu Jianchao, head of ...")."""
-    after = [p for p in people if p.start >= a.end]
+    ("US Ambassador Nicholas Burns"), else the nearest one of its window ("Liu Jianchao, head of
+    ..."). The name it precedes may be one that only another window tagged (`everyone`): else the
+    window's nearest party would take "the US ambassador" of an untagged Burns."""
+    after = [p for p in (everyone or people) if p.start >= a.end]
     if after:
         p = min(after, key=lambda p: p.start)
         gap = list(text[a.end : p.start])
@@ -117,6 +120,9 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     proper = [m for c in candidates for m in participants[id(c)] if not nominal(m)]
     for m in sorted(proper, key=lambda m: (-len(name_words(doc.surface(m))), m.start)):
         doc.add_proper(m)
+    # Every party mention of the article, for the name a title directly precedes.
+    everyone = {(m.start, m.end): m for c in candidates for m in participants[id(c)]
+                if (m.start, m.end) in doc.of_mention and not is_country_name(doc.surface(m))}
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
         modifiers = [a for a in c.args
                      if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(text[a.start : a.end])]
@@ -125,7 +131,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention
                   and not is_country_name(doc.surface(m))]
         for a in modifiers:
-            near = _holder(a, people, modifiers, text)
+            near = _holder(a, people, modifiers, text, list(everyone.values()))
             if near is not None:
                 e = doc.entities[doc.of_mention[(near.start, near.end)]]
                 (e.titles if a.label == "TITLE" else e.affiliations).append(a)

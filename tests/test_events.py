@@ -566,6 +566,20 @@ def test_a_country_party_takes_no_title():
     assert (china["name"], china["title"], china["title_mention"], china["country"]) == ("China", None, None, "CHN")
 
 
+def test_a_title_goes_to_the_name_it_precedes_though_another_window_tagged_that_name():
+    # The second window did not tag Burns; its "ambassador" is still his, not Qin's.
+    text = ("Foreign Minister Qin Gang met Nicholas Burns on Monday. The meeting of Qin and the US "
+            "ambassador Nicholas Burns was the first since February.")
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Nicholas Burns")])
+    meeting = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Qin", 1), s("PARTICIPANT", "Nicholas Burns", 1),
+                                                  s("AFFILIATION", "US"), s("TITLE", "ambassador")])
+    recap = Candidate(s("occurred", "first"), [s("PARTICIPANT", "Qin", 1), s("TITLE", "ambassador")])
+    (event,) = assemble(text, "2023-05-08", [met, meeting, recap])
+    qin, burns = event["participants"]
+    assert (qin["title"], burns["title"], burns["country"]) == (None, "ambassador", "USA")
+
+
 def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
     (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
