@@ -98,6 +98,9 @@ def _whole_date(text: str, a: PredSpan) -> PredSpan:
     return PredSpan(a.label, start, end, a.score)
 
 
+_MODIFIED = re.compile(r"(?:['’]s)?[ \u00a0]+")
+
+
 def assemble(text: str, document_date: str | None, candidates: list[Candidate]) -> list[dict]:
     """Events of one document in the output contract's shape, in text order."""
     doc = Entities(text)
@@ -107,8 +110,19 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     def confident(a: PredSpan) -> bool:
         return a.score >= (MIN_COUNTRY_PARTY_SCORE if is_country_name(doc.surface(a)) else MIN_PARTY_SCORE)
 
+    # A country that modifies a named person ("the US ambassador Nicholas Burns", "China's Qin
+    # Gang") is that person's affiliation, not a party of its own.
+    starts = {a.start for c in candidates for a in c.args if a.label in ("TITLE", "PARTICIPANT")}
+
+    def modifier(a: PredSpan) -> bool:
+        if not is_country_name(doc.surface(a)):
+            return False
+        rest = _MODIFIED.match(text, a.end)
+        return bool(rest) and rest.end() in starts
+
     participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and confident(a)
-                            and plausible_party(doc.surface(a)) and a in kept] for c in candidates}
+                            and plausible_party(doc.surface(a)) and a in kept and not modifier(a)]
+                    for c in candidates}
     # Full names first, across all trigger mentions, so that "Tusk" and "Donald" join "Donald Tusk"
     # wherever the full name is tagged, instead of founding entities of their own.
     # A "name" made only of title words ("Prime" of "Prime Minister") is a nominal mention.

@@ -580,6 +580,20 @@ def test_a_title_goes_to_the_name_it_precedes_though_another_window_tagged_that_
     assert (qin["title"], burns["title"], burns["country"]) == (None, "ambassador", "USA")
 
 
+def test_a_country_that_modifies_a_person_is_no_party():
+    text = "Qin Gang met the US ambassador Nicholas Burns in Beijing on Monday."
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "US"),
+                                        s("TITLE", "ambassador"), s("PARTICIPANT", "Nicholas Burns")])
+    (event,) = assemble(text, "2023-05-08", [c])
+    assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
+    # A country standing alone is a party ("talks between Qin and the US").
+    text = "Qin Gang held talks with the US in Beijing on Monday."
+    s = spans_in(text)
+    c = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "US")])
+    assert [p["name"] for p in assemble(text, "2023-05-08", [c])[0]["participants"]] == ["Qin Gang", "US"]
+
+
 def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
     (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
