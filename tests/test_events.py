@@ -558,7 +558,7 @@ def test_a_country_party_takes_no_title():
             "China's Foreign Minister told reporters.")
     s = spans_in(text)
     c = Candidate(s("planned", "trip"), [s("AFFILIATION", "US"), s("TITLE", "climate envoy"),
-                                        s("PARTICIPANT", "John Kerry"), s("PARTICIPANT", "China", 1),
+                                        s("PARTICIPANT", "John Kerry"), s("PARTICIPANT", "China"),
                                         s("TITLE", "Foreign Minister")])
     (event,) = assemble(text, None, [c])
     kerry, china = event["participants"]
