@@ -31,7 +31,7 @@ def score(rule) -> tuple[int, int]:
         doc, shared = Entities(d.text), {}
         for s in mentions:
             m = PredSpan("PARTICIPANT", s.start, s.end, 1.0)
-            matches = doc._matching(set(name_words(s.text)))
+            matches = doc.matching(set(name_words(s.text)))
             if len(matches) >= 2 and rule is not None:
                 i = rule(doc, matches, m)
                 doc.entities[i].mentions.append(m)

@@ -90,9 +90,9 @@ class Entities:
         if key in self.of_mention:
             return
         words = set(name_words(self.surface(m)))
-        matches = self._matching(words)
+        matches = self.matching(words)
         if not matches and len(words) == 1 and next(iter(words)).endswith("s"):
-            matches = self._matching({next(iter(words))[:-1]})  # "Mr. Qins' meeting": a stray possessive s
+            matches = self.matching({next(iter(words))[:-1]})  # "Mr. Qins' meeting": a stray possessive s
         if matches:
             # Several people may share a surname: a news story names its main figure first and by
             # surname after, and a second "Li" by full name (54 of 75 gold mentions that match
@@ -104,7 +104,7 @@ class Entities:
             i = len(self.entities) - 1
         self.of_mention[key] = i
 
-    def _matching(self, words: set[str]) -> list[int]:
+    def matching(self, words: set[str]) -> list[int]:
         """Entities with a proper mention whose words contain these words, or are contained in them."""
         return [i for i, e in enumerate(self.entities)
                 if words and any(words <= set(name_words(self.surface(x))) or set(name_words(self.surface(x))) <= words

@@ -36,12 +36,13 @@ MIN_COUNTRY_PARTY_SCORE = 0.6
 
 
 def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str,
-            everyone: list[PredSpan] | None = None) -> PredSpan | None:
-    """The participant mention a title or affiliation describes: the name it directly precedes
-    ("US Ambassador Nicholas Burns"), else the nearest one of its window ("Liu Jianchao, head of
-    ..."). The name it precedes may be one that only another window tagged (`everyone`): else the
-    window's nearest party would take "the US ambassador" of an untagged Burns."""
-    after = [p for p in (everyone or people) if p.start >= a.end]
+            names: list[PredSpan] | None = None) -> PredSpan | None:
+    """The mention a title or affiliation describes: the name it directly precedes ("US
+    Ambassador Nicholas Burns"), else the nearest party of its window ("Liu Jianchao, head of
+    ..."). The name it precedes may be any tagged in the article (`names`), a party or not: else
+    the window's nearest party would take "Ambassador" of a Burns tagged elsewhere or with too
+    little certainty to be a party. The caller gives a title whose name is no party to nobody."""
+    after = [p for p in (names or people) if p.start >= a.end]
     if after:
         p = min(after, key=lambda p: p.start)
         gap = list(text[a.end : p.start])
@@ -134,9 +135,11 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     proper = [m for c in candidates for m in participants[id(c)] if not nominal(m)]
     for m in sorted(proper, key=lambda m: (-len(name_words(doc.surface(m))), m.start)):
         doc.add_proper(m)
-    # Every party mention of the article, for the name a title directly precedes.
-    everyone = {(m.start, m.end): m for c in candidates for m in participants[id(c)]
-                if (m.start, m.end) in doc.of_mention and not is_country_name(doc.surface(m))}
+    # The parties of the article that may hold a title, and every name tagged, party or not, for
+    # the name a title directly precedes.
+    parties = {(m.start, m.end) for c in candidates for m in participants[id(c)]
+               if (m.start, m.end) in doc.of_mention and not is_country_name(doc.surface(m))}
+    names = list({(m.start, m.end): m for m in mentions}.values())
     for c in candidates:  # titles and affiliations go to the nearest participant of their window
         modifiers = [a for a in c.args
                      if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(text[a.start : a.end])]
@@ -145,10 +148,18 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention
                   and not is_country_name(doc.surface(m))]
         for a in modifiers:
-            near = _holder(a, people, modifiers, text, list(everyone.values()))
-            if near is not None:
-                e = doc.entities[doc.of_mention[(near.start, near.end)]]
-                (e.titles if a.label == "TITLE" else e.affiliations).append(a)
+            near = _holder(a, people, modifiers, text, names)
+            if near is None:
+                continue
+            if (near.start, near.end) in parties:
+                holder = doc.of_mention[(near.start, near.end)]
+            else:  # a name tagged without confidence describes the party of that name, if one
+                same = doc.matching(set(name_words(doc.surface(near))))
+                if len(same) != 1 or is_country_name(doc.name(same[0])):
+                    continue
+                holder = same[0]
+            e = doc.entities[holder]
+            (e.titles if a.label == "TITLE" else e.affiliations).append(a)
     for c in candidates:
         context = sorted({doc.of_mention[(m.start, m.end)] for m in participants[id(c)]
                           if (m.start, m.end) in doc.of_mention})

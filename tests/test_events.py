@@ -594,6 +594,22 @@ def test_a_country_that_modifies_a_person_is_no_party():
     assert [p["name"] for p in assemble(text, "2023-05-08", [c])[0]["participants"]] == ["Qin Gang", "US"]
 
 
+def test_a_title_before_a_name_tagged_without_confidence_is_that_persons_or_nobodys():
+    text = ("Qin Gang met Nicholas Burns on Monday. Qin told Ambassador Nicholas Burns that ties must "
+            "stabilise, spokesman Wang Wenbin said of the meeting.")
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Nicholas Burns")])
+    told = Candidate(s("occurred", "meeting"), [
+        s("PARTICIPANT", "Qin", 1), s("TITLE", "Ambassador"), s("PARTICIPANT", "Nicholas Burns", 1, score=0.7),
+        s("TITLE", "spokesman"), s("PARTICIPANT", "Wang Wenbin", score=0.5)])
+    (event,) = assemble(text, "2023-05-08", [met, told])
+    qin, burns = event["participants"]
+    # "Ambassador" is Burns's though this window tagged him with too little certainty to be a
+    # party here; "spokesman" is the bystander's, and nobody's among the parties.
+    assert (qin["name"], qin["title"]) == ("Qin Gang", None)
+    assert (burns["name"], burns["title"]) == ("Nicholas Burns", "Ambassador")
+
+
 def test_a_surname_of_two_letters_is_a_party():
     text = "Lula met Xi in Beijing."
     (event,) = assemble(text, None, [met_candidate(text, 0, "Lula", "Xi")])
