@@ -135,31 +135,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     proper = [m for c in candidates for m in participants[id(c)] if not nominal(m)]
     for m in sorted(proper, key=lambda m: (-len(name_words(doc.surface(m))), m.start)):
         doc.add_proper(m)
-    # The parties of the article that may hold a title, and every name tagged, party or not, for
-    # the name a title directly precedes.
-    parties = {(m.start, m.end) for c in candidates for m in participants[id(c)]
-               if (m.start, m.end) in doc.of_mention and not is_country_name(doc.surface(m))}
-    names = list({(m.start, m.end): m for m in mentions}.values())
-    for c in candidates:  # titles and affiliations go to the nearest participant of their window
-        modifiers = [a for a in c.args
-                     if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(text[a.start : a.end])]
-        # A country party holds no title or affiliation: "Foreign Minister" beside "China" is its
-        # minister's, who may be untagged in this window.
-        people = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention
-                  and not is_country_name(doc.surface(m))]
-        for a in modifiers:
-            near = _holder(a, people, modifiers, text, names)
-            if near is None:
-                continue
-            if (near.start, near.end) in parties:
-                holder = doc.of_mention[(near.start, near.end)]
-            else:  # a name tagged without confidence describes the party of that name, if one
-                same = doc.matching(set(name_words(doc.surface(near))))
-                if len(same) != 1 or is_country_name(doc.name(same[0])):
-                    continue
-                holder = same[0]
-            e = doc.entities[holder]
-            (e.titles if a.label == "TITLE" else e.affiliations).append(a)
+    _describe(doc, candidates, participants, list({(m.start, m.end): m for m in mentions}.values()))
     for c in candidates:
         context = sorted({doc.of_mention[(m.start, m.end)] for m in participants[id(c)]
                           if (m.start, m.end) in doc.of_mention})
@@ -179,6 +155,32 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     doc.add_repeats()
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
+
+
+def _describe(doc: Entities, candidates: list[Candidate], participants: dict, names: list[PredSpan]) -> None:
+    """Titles and affiliations go to the party they describe (`_holder`), among the proper
+    mentions entered so far; `names` are all the names tagged, parties or not."""
+    # A country party holds no title or affiliation: "Foreign Minister" beside "China" is its
+    # minister's, who may be untagged in this window.
+    parties = {(m.start, m.end) for c in candidates for m in participants[id(c)]
+               if (m.start, m.end) in doc.of_mention and not is_country_name(doc.surface(m))}
+    for c in candidates:
+        modifiers = [a for a in c.args
+                     if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(doc.surface(a))]
+        people = [m for m in participants[id(c)] if (m.start, m.end) in parties]
+        for a in modifiers:
+            near = _holder(a, people, modifiers, doc.text, names)
+            if near is None:
+                continue
+            if (near.start, near.end) in parties:
+                holder = doc.of_mention[(near.start, near.end)]
+            else:  # a name tagged without confidence describes the party of that name, if one
+                same = doc.matching(set(name_words(doc.surface(near))))
+                if len(same) != 1 or is_country_name(doc.name(same[0])):
+                    continue
+                holder = same[0]
+            e = doc.entities[holder]
+            (e.titles if a.label == "TITLE" else e.affiliations).append(a)
 
 
 def _foreign(group: list[Candidate], groups: list[list[Candidate]], bounds: list[tuple[int, int]]) -> set[int]:
