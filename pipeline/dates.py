@@ -110,6 +110,8 @@ def date_range(text: str, document_date: str | None, status: str = "occurred",
     return None
 
 
+# Grouping asks for the range of a phrase assembly has just resolved: one dateparser reading each.
+@lru_cache(maxsize=4096)
 def _reading(text: str, document_date: str | None, status: str,
              anchor: str | None) -> tuple[dt.date | None, str | None]:
     if (off := day_offset(text)) is not None:

@@ -36,13 +36,13 @@ MIN_COUNTRY_PARTY_SCORE = 0.6
 
 
 def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str,
-            names: list[PredSpan] | None = None) -> PredSpan | None:
+            names: list[PredSpan]) -> PredSpan | None:
     """The mention a title or affiliation describes: the name it directly precedes ("US
     Ambassador Nicholas Burns"), else the nearest party of its window ("Liu Jianchao, head of
     ..."). The name it precedes may be any tagged in the article (`names`), a party or not: else
     the window's nearest party would take "Ambassador" of a Burns tagged elsewhere or with too
     little certainty to be a party. The caller gives a title whose name is no party to nobody."""
-    after = [p for p in (names or people) if p.start >= a.end]
+    after = [p for p in names if p.start >= a.end]
     if after:
         p = min(after, key=lambda p: p.start)
         gap = list(text[a.end : p.start])
