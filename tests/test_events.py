@@ -805,3 +805,18 @@ def test_a_visit_to_a_partys_own_country_takes_no_host():
     visit = Candidate(s("occurred", "visit"), [s("AFFILIATION", "Chinese"), s("PARTICIPANT", "Wang Yi"),
                                               s("LOCATION", "Beijing")])
     assert assemble(text, None, [visit]) == []
+
+
+def test_a_place_before_or_after_a_meeting_word_is_where_it_was_not_its_host():
+    text = "Khaled al-Mishri left the Abu Dhabi talks early. Josefina Vidal opened talks in Havana."
+    s = spans_in(text)
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Khaled al-Mishri"), s("LOCATION", "Abu Dhabi")])
+    opened = Candidate(s("occurred", "talks", 1), [s("PARTICIPANT", "Josefina Vidal"), s("LOCATION", "Havana")])
+    assert assemble(text, None, [talks, opened]) == []
+    # The same places after a word of travel are hosts (GUIDELINES 1.2).
+    text = "Khaled al-Mishri left the Abu Dhabi stop early. Josefina Vidal made a trip to Havana."
+    s = spans_in(text)
+    stop = Candidate(s("occurred", "stop"), [s("PARTICIPANT", "Khaled al-Mishri"), s("LOCATION", "Abu Dhabi")])
+    trip = Candidate(s("occurred", "trip"), [s("PARTICIPANT", "Josefina Vidal"), s("LOCATION", "Havana")])
+    assert [[p["name"] for p in e["participants"]] for e in assemble(text, None, [stop, trip])] == [
+        ["Khaled al-Mishri", "Abu Dhabi"], ["Josefina Vidal", "Havana"]]
