@@ -150,7 +150,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     dates = _dates(doc, document_date, candidates)
     groups = _group(doc, candidates, participants, dates, bounds, document_date)
     grouped = {id(c) for g in groups for c in g}
-    if _hosts(doc, [c for c in candidates if id(c) not in grouped], candidates, participants):
+    if _hosts(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
@@ -236,18 +236,26 @@ def _visited_place(doc: Entities, c: Candidate, home: str | None) -> PredSpan | 
     return min(places, key=lambda a: abs(a.start - t.start), default=None)
 
 
-def _hosts(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict) -> bool:
+# An invitation to visit names its host, the inviter (GUIDELINES §1.2), not the place visited.
+_INVITATION = re.compile(r"\binvit", re.I)
+
+
+def _hosts(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict,
+           bounds: list[tuple[int, int]]) -> bool:
     """A visit with no host named has the visited country as its host (GUIDELINES §1.2), but the
     tagger often reads "a trip to Beijing" as a place. A trigger mention that joined no meeting
     for lack of a second party, and whose trigger a foreign country or capital tagged as a place
     directly follows or precedes, takes that place as its host; the span is then no place in any
     window. Only the one construction: a city after "hosted X in" is mostly the host's own, with
-    the host a pronoun (README: held-out event F1 up on the country-heavy batches, flat elsewhere).
+    the host a pronoun (README: held-out event F1 up on the country-heavy batches, flat elsewhere);
+    and not in a sentence that speaks of an invitation, whose host is the inviter.
     Returns whether any trigger mention took a host."""
     hosts: dict[tuple[int, int], PredSpan] = {}
     for c in loose:
         ids = {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
         if len(ids) != 1:
+            continue
+        if _INVITATION.search(doc.text, *bounds[sentence_of(bounds, c.trigger.start)]):
             continue
         if a := _visited_place(doc, c, doc.entity_country(next(iter(ids)))):
             m = hosts.setdefault((a.start, a.end), PredSpan("PARTICIPANT", a.start, a.end, a.score))

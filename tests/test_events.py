@@ -820,3 +820,13 @@ def test_a_place_before_or_after_a_meeting_word_is_where_it_was_not_its_host():
     trip = Candidate(s("occurred", "trip"), [s("PARTICIPANT", "Josefina Vidal"), s("LOCATION", "Havana")])
     assert [[p["name"] for p in e["participants"]] for e in assemble(text, None, [stop, trip])] == [
         ["Khaled al-Mishri", "Abu Dhabi"], ["Josefina Vidal", "Havana"]]
+
+
+def test_an_invitation_to_visit_takes_no_place_as_host():
+    text = "Macri accepted an invitation to make an official visit to Canada. Macri will visit Chile."
+    s = spans_in(text)
+    invited = Candidate(s("planned", "visit"), [s("PARTICIPANT", "Macri"), s("LOCATION", "Canada")])
+    plain = Candidate(s("planned", "visit", 1), [s("PARTICIPANT", "Macri", 1), s("LOCATION", "Chile")])
+    # The inviter is the host (GUIDELINES 1.2); untagged here, so the invitation makes no event.
+    assert [[p["name"] for p in e["participants"]] for e in assemble(text, None, [invited, plain])] == [
+        ["Macri", "Chile"]]
