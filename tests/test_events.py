@@ -830,3 +830,12 @@ def test_an_invitation_to_visit_takes_no_place_as_host():
     # The inviter is the host (GUIDELINES 1.2); untagged here, so the invitation makes no event.
     assert [[p["name"] for p in e["participants"]] for e in assemble(text, None, [invited, plain])] == [
         ["Macri", "Chile"]]
+
+
+def test_a_name_that_owns_a_relation_is_no_party_of_that_mention():
+    text = "A week later Cho hosted Iwaya Takeshi, Kamikawa's successor, in Seoul."
+    s = spans_in(text)
+    c = Candidate(s("occurred", "hosted"), [s("PARTICIPANT", "Cho"), s("PARTICIPANT", "Iwaya Takeshi"),
+                                            s("PARTICIPANT", "Kamikawa")])
+    [event] = assemble(text, None, [c])
+    assert [p["name"] for p in event["participants"]] == ["Cho", "Iwaya Takeshi"]
