@@ -839,3 +839,19 @@ def test_a_name_that_owns_a_relation_is_no_party_of_that_mention():
                                             s("PARTICIPANT", "Kamikawa")])
     [event] = assemble(text, None, [c])
     assert [p["name"] for p in event["participants"]] == ["Cho", "Iwaya Takeshi"]
+
+
+def test_a_mention_with_one_party_takes_a_name_tagged_below_the_floor_as_its_second():
+    text = ("Modi held talks with Sultan Hassanal Bolkiah on Tuesday. Joly met Wang Yi in Jakarta, "
+            "and Blinken sat down with Kuleba.")
+    s = spans_in(text)
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Modi", score=0.97),
+                                               s("PARTICIPANT", "Hassanal Bolkiah", score=0.62)])
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Joly"), s("PARTICIPANT", "Wang Yi")])
+    # Joly is a party of the other meeting of the sentence, not a second party of this one.
+    sat = Candidate(s("occurred", "sat down"), [s("PARTICIPANT", "Kuleba"), s("PARTICIPANT", "Joly", score=0.7)])
+    events = assemble(text, None, [talks, met, sat])
+    assert [[p["name"] for p in e["participants"]] for e in events] == [["Modi", "Hassanal Bolkiah"],
+                                                                      ["Joly", "Wang Yi"]]
+    # The name counts for what the tagger thought of it: the party's confidence stays low.
+    assert events[0]["participants"][1]["confidence"] < events[0]["participants"][0]["confidence"]
