@@ -43,6 +43,14 @@ class PredSpan:
     score: float
 
 
+@dataclass
+class Candidate:
+    """One trigger mention (its label is the status) with the arguments tagged in its window."""
+
+    trigger: PredSpan
+    args: list[PredSpan] = field(default_factory=list)
+
+
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|sir|dame|madam|mme|m)\.?\s+", re.I)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _NOMINAL = {"the", "his", "her", "their", "its", "a", "an", "our", "this", "that"}

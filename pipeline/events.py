@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from .alignment import sentence_bounds, sentence_of
 from .countries import country_code, is_country_name
 from .dates import complete_date, date_range, resolve_date
-from .entities import Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
-
-
-@dataclass
-class Candidate:
-    trigger: PredSpan  # label is the status
-    args: list[PredSpan] = field(default_factory=list)
-
+from .entities import Candidate, Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
+from .second_party import add_hosts, add_unsure_parties, visited_place
 
 # Party mentions the argument pass tags with less certainty are mostly bystanders (a reporter, a
 # leader named for context). Chosen over 0.6-0.96 with the event threshold in place, on 16 held-out
@@ -159,11 +152,11 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     dates = _dates(doc, document_date, candidates)
     groups = _group(doc, candidates, participants, dates, bounds, document_date)
     grouped = {id(c) for g in groups for c in g}
-    if _hosts(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds):
+    if add_hosts(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     grouped = {id(c) for g in groups for c in g}
-    if _second_parties(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds,
-                       lambda a: a in kept and not modifier(a) and not nominal(a)):
+    if add_unsure_parties(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds,
+                          MIN_PARTY_SCORE, lambda a: a in kept and not modifier(a) and not nominal(a)):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
@@ -218,95 +211,6 @@ def _local(doc: Entities, c: Candidate, mentions: list[PredSpan], bounds: list[t
             break
         keep |= by_offset.get(offset, set())
     return [m for m in mentions if doc.of_mention[(m.start, m.end)] in keep]
-
-
-# A place the tagger is more sure of than not; floors of 0.3-0.9 measured the same (README).
-MIN_HOST_SCORE = 0.5
-# What lies between a visit and the place visited: "visited China", "a trip to Beijing", "a stop in
-# Seoul", "the Moscow stop" (the place before the trigger).
-_TO_PLACE = re.compile(r"\s*(?:to|in|into)?\s*(?:the\s+)?")
-_PLACE_BEFORE = re.compile(r"(?:'s)?\s*")
-
-
-# Words of travel: only a visit has a place for its host. "The Abu Dhabi talks", "a White House
-# meeting" and "talks in Havana" name where a meeting was (README: 14 firings on other trigger words
-# in the held-out sets, one of them right).
-_VISIT = re.compile(r"(?:visit|trip|stop|travel|tour|journey|legs?\b|flew|fly|flies|went|came|come|arriv|return|head)",
-                    re.I)
-
-
-def _visited_place(doc: Entities, c: Candidate, home: str | None) -> PredSpan | None:
-    """The foreign country or capital a trigger mention's visit goes to: tagged as a place right
-    after a word of travel ("a trip to Beijing", "visited the Philippines") or right before it
-    ("the Moscow stop"), other than `home`, the visitor's own country."""
-    text, t = doc.text, c.trigger
-    if not any(_VISIT.match(w) for w in text[t.start:t.end].split()):
-        return None
-    places = [a for a in c.args if a.label == "LOCATION" and a.score >= MIN_HOST_SCORE
-              and is_country_name(doc.surface(a)) and country_code(doc.surface(a)) != home
-              and (_TO_PLACE.fullmatch(text[t.end:a.start]) if a.start >= t.end
-                   else _PLACE_BEFORE.fullmatch(text[a.end:t.start]))]
-    return min(places, key=lambda a: abs(a.start - t.start), default=None)
-
-
-# An invitation to visit names its host, the inviter (GUIDELINES §1.2), not the place visited.
-_INVITATION = re.compile(r"\binvit", re.I)
-
-
-def _hosts(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict,
-           bounds: list[tuple[int, int]]) -> bool:
-    """A visit with no host named has the visited country as its host (GUIDELINES §1.2), but the
-    tagger often reads "a trip to Beijing" as a place. A trigger mention that joined no meeting
-    for lack of a second party, and whose trigger a foreign country or capital tagged as a place
-    directly follows or precedes, takes that place as its host; the span is then no place in any
-    window. Only the one construction: a city after "hosted X in" is mostly the host's own, with
-    the host a pronoun (README: held-out event F1 up on the country-heavy batches, flat elsewhere);
-    and not in a sentence that speaks of an invitation, whose host is the inviter.
-    Returns whether any trigger mention took a host."""
-    hosts: dict[tuple[int, int], PredSpan] = {}
-    for c in loose:
-        ids = {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
-        if len(ids) != 1:
-            continue
-        if _INVITATION.search(doc.text, *bounds[sentence_of(bounds, c.trigger.start)]):
-            continue
-        if a := _visited_place(doc, c, doc.entity_country(next(iter(ids)))):
-            m = hosts.setdefault((a.start, a.end), PredSpan("PARTICIPANT", a.start, a.end, a.score))
-            doc.add_proper(m)
-            participants[id(c)].append(m)
-    for c in candidates:  # assemble's own copies
-        c.args[:] = [a for a in c.args if not (a.label == "LOCATION" and (a.start, a.end) in hosts)]
-    return bool(hosts)
-
-
-def _second_parties(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict,
-                    bounds: list[tuple[int, int]], eligible) -> bool:
-    """A trigger mention that joined no meeting because it names one party takes as its second the
-    name the argument pass tagged in its sentence below the party floor, the most probable first:
-    the floor keeps bystanders out of meetings that have their parties, but here the choice is
-    between that name and no meeting at all (README: real news +0.014 event F1 over four models).
-    Not a name that is a party of another trigger mention of the sentence: "where Fernández received
-    her, and in Santiago, where she held talks with Boric" is two meetings, neither of them
-    Fernández-Boric. Returns whether any mention took a party."""
-    added = False
-    for c in loose:
-        have = {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
-        if len(have) != 1:
-            continue
-        here = sentence_of(bounds, c.trigger.start)
-        others = {doc.of_mention[(m.start, m.end)] for o in candidates
-                  if o is not c and sentence_of(bounds, o.trigger.start) == here for m in participants[id(o)]}
-        names = [a for a in c.args if a.label == "PARTICIPANT" and a.score < MIN_PARTY_SCORE
-                 and sentence_of(bounds, a.start) == here and not is_country_name(doc.surface(a))
-                 and plausible_party(doc.surface(a)) and eligible(a)
-                 and not set(doc.matching(set(name_words(doc.surface(a))))) & others]
-        for a in sorted(names, key=lambda a: -a.score):
-            doc.add_proper(a)
-            if doc.of_mention[(a.start, a.end)] not in have:
-                participants[id(c)].append(a)
-                added = True
-                break
-    return added
 
 
 def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]) -> dict:
@@ -382,7 +286,7 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         d, where = when(c), places(c)
         # A one-party visit to a named country is the trigger of a meeting only with a host of
         # that country: Lula's "trip to Beijing" is not his talks with Biden.
-        visit = len(p) == 1 and _visited_place(doc, c, doc.entity_country(next(iter(p))))
+        visit = len(p) == 1 and visited_place(doc, c, doc.entity_country(next(iter(p))))
         visited = country_code(doc.surface(visit)) if visit else None
         # A mention that names two or more parties beyond the group's core reports a larger
         # meeting (the summit, not the bilateral on its sidelines).
