@@ -360,8 +360,14 @@ def test_a_visited_country_tagged_a_party_with_less_certainty_is_the_host():
     host = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.76)])
     (event,) = assemble(text, None, [host])
     assert [p["name"] for p in event["participants"]] == ["David Parker", "China"]
-    weak = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "China", score=0.5)])
-    assert assemble(text, None, [weak]) == []
+    # Under the floor the country is no party of a meeting that has its two (the floor keeps
+    # bystanders out); alone beside one party it completes the mention (second_party).
+    text = "Trade Minister David Parker will visit Wang Wentao in China later this month, officials said."
+    s = spans_in(text)
+    weak = Candidate(s("planned", "visit"), [s("PARTICIPANT", "David Parker"), s("PARTICIPANT", "Wang Wentao"),
+                                             s("PARTICIPANT", "China", score=0.5)])
+    (event,) = assemble(text, None, [weak])
+    assert [p["name"] for p in event["participants"]] == ["David Parker", "Wang Wentao"]
 
 
 def test_an_affiliation_a_clause_away_describes_nobody():
@@ -855,3 +861,12 @@ def test_a_mention_with_one_party_takes_a_name_tagged_below_the_floor_as_its_sec
                                                                       ["Joly", "Wang Yi"]]
     # The name counts for what the tagger thought of it: the party's confidence stays low.
     assert events[0]["participants"][1]["confidence"] < events[0]["participants"][0]["confidence"]
+
+
+def test_a_country_tagged_below_its_floor_completes_a_mention_with_one_party():
+    text = "Rick Waters became the first senior US diplomat to visit mainland China since December."
+    s = spans_in(text)
+    visit = Candidate(s("occurred", "visit"), [s("PARTICIPANT", "Rick Waters", score=0.99),
+                                               s("PARTICIPANT", "China", score=0.45)])
+    [event] = assemble(text, None, [visit])
+    assert [p["name"] for p in event["participants"]] == ["Rick Waters", "China"]
