@@ -45,7 +45,7 @@ _INVITATION = re.compile(r"\binvit", re.I)
 
 
 def add_hosts(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict,
-           bounds: list[tuple[int, int]]) -> bool:
+              bounds: list[tuple[int, int]]) -> bool:
     """A visit with no host named has the visited country as its host (GUIDELINES §1.2), but the
     tagger often reads "a trip to Beijing" as a place. A trigger mention that joined no meeting
     for lack of a second party, and whose trigger a foreign country or capital tagged as a place
