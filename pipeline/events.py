@@ -151,12 +151,16 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         participants[id(c)] = _local(doc, c, participants[id(c)], bounds)
     dates = _dates(doc, document_date, candidates)
     groups = _group(doc, candidates, participants, dates, bounds, document_date)
-    grouped = {id(c) for g in groups for c in g}
-    if add_hosts(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds):
+
+    def loose() -> list[Candidate]:
+        """Trigger mentions in no meeting: those that name one party may still report one."""
+        grouped = {id(c) for g in groups for c in g}
+        return [c for c in candidates if id(c) not in grouped]
+
+    if add_hosts(doc, loose(), candidates, participants, bounds):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
-    grouped = {id(c) for g in groups for c in g}
-    if add_unsure_parties(doc, [c for c in candidates if id(c) not in grouped], candidates, participants, bounds,
-                          MIN_PARTY_SCORE, lambda a: a in kept and not modifier(a) and not nominal(a)):
+    if add_unsure_parties(doc, loose(), candidates, participants, bounds, MIN_PARTY_SCORE,
+                          lambda a: a in kept and not modifier(a) and not nominal(a)):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
