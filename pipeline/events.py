@@ -123,8 +123,11 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         rest = _MODIFIED.match(text, a.end)
         return bool(rest) and rest.end() in starts
 
-    participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and confident(a)
-                            and plausible_party(doc.surface(a)) and a in kept and not modifier(a)]
+    def party_like(a: PredSpan) -> bool:
+        """A tagged name that may be a party, whatever its probability."""
+        return plausible_party(doc.surface(a)) and a in kept and not modifier(a)
+
+    participants = {id(c): [a for a in c.args if a.label == "PARTICIPANT" and confident(a) and party_like(a)]
                     for c in candidates}
     # Full names first, across all trigger mentions, so that "Tusk" and "Donald" join "Donald Tusk"
     # wherever the full name is tagged, instead of founding entities of their own.
@@ -160,7 +163,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     if add_hosts(doc, loose(), candidates, participants, bounds):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     if add_unsure_parties(doc, loose(), candidates, participants, bounds, MIN_PARTY_SCORE,
-                          lambda a: a in kept and not modifier(a) and not nominal(a)):
+                          lambda a: party_like(a) and not nominal(a)):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]

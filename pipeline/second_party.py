@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from .alignment import sentence_of
 from .countries import country_code, is_country_name
-from .entities import Candidate, Entities, PredSpan, name_words, plausible_party
+from .entities import Candidate, Entities, PredSpan, name_words
 
 # A place the tagger is more sure of than not; floors of 0.3-0.9 measured the same (README).
 MIN_HOST_SCORE = 0.5
@@ -89,8 +89,7 @@ def add_unsure_parties(doc: Entities, loose: list[Candidate], candidates: list[C
         others = {doc.of_mention[(m.start, m.end)] for o in candidates
                   if o is not c and sentence_of(bounds, o.trigger.start) == here for m in participants[id(o)]}
         names = [a for a in c.args if a.label == "PARTICIPANT" and a.score < floor
-                 and sentence_of(bounds, a.start) == here
-                 and plausible_party(doc.surface(a)) and eligible(a)
+                 and sentence_of(bounds, a.start) == here and eligible(a)
                  and not set(doc.matching(set(name_words(doc.surface(a))))) & others]
         for a in sorted(names, key=lambda a: -a.score):
             doc.add_proper(a)
