@@ -77,4 +77,5 @@ def is_country_name(text: str | None) -> bool:
     """Whether the phrase as a whole names a country ("China", "the United States", "US",
     "Beijing", "Kremlin"), not merely contains one ("Bank of China", "Michael Jordan")."""
     low = re.sub(r"^the\s+", "", (text or "").lower().strip())
+    low = re.sub(r"['’]s?$", "", low)  # "China's", as the tagger often cuts it
     return low in _SHORT or low in _names()

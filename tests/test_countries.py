@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.countries import country_code
+from pipeline.countries import country_code, is_country_name
 
 
 @pytest.mark.parametrize("text,code", [
@@ -11,6 +11,14 @@ from pipeline.countries import country_code
 ])
 def test_country_code(text, code):
     assert country_code(text) == code
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("China", True), ("the United States", True), ("US", True), ("Kremlin", True), ("China's", True),
+    ("Philippines'", True), ("Bank of China", False), ("Michael Jordan", False), ("China's envoy", False),
+])
+def test_a_country_name_is_the_whole_phrase_possessive_or_not(text, answer):
+    assert is_country_name(text) is answer
 
 
 def test_costa_alone_is_a_surname_and_costa_rica_a_country():

@@ -593,6 +593,13 @@ def test_a_country_that_modifies_a_person_is_no_party():
                                         s("TITLE", "ambassador"), s("PARTICIPANT", "Nicholas Burns")])
     (event,) = assemble(text, "2023-05-08", [c])
     assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
+    # The possessive the tagger often cuts with the country changes nothing.
+    text = "China's Qin Gang met Nicholas Burns in Beijing on Monday."
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "China's"), s("PARTICIPANT", "Qin Gang"),
+                                        s("PARTICIPANT", "Nicholas Burns")])
+    (event,) = assemble(text, "2023-05-08", [c])
+    assert [p["name"] for p in event["participants"]] == ["Qin Gang", "Nicholas Burns"]
     # A country standing alone is a party ("talks between Qin and the US").
     text = "Qin Gang held talks with the US in Beijing on Monday."
     s = spans_in(text)
