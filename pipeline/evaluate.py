@@ -17,6 +17,7 @@ from .entities import name_country
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
 from .features import LABELS, argument_tags, encode, trigger_tags
+from .intervals import SCORES, bootstrap_intervals
 from .schema import Document, json_default, write_atomic
 
 EVENT_KEYS = ("event_precision", "event_recall", "event_f1", "participant_precision", "participant_recall",
@@ -86,11 +87,13 @@ def _participant_matches(pred: dict, gold: dict) -> list[tuple[int, str]]:
 def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict, dict]:
     """Event-level metrics. A predicted event matches a gold one when they share at least two
     participants (by overlapping mentions); matching is one-to-one, best overlap first."""
-    c = dict.fromkeys(("pred", "gold", "match", "p_pred", "p_gold", "p_tp", "status", "date", "loc", "exact",
-                       "title", "country"), 0)
+    keys = ("pred", "gold", "match", "p_pred", "p_gold", "p_tp", "status", "date", "loc", "exact", "title", "country")
+    per_document: list[dict[str, int]] = []
     conf_event: list[tuple[float, bool]] = []
     conf_part: list[tuple[float, bool]] = []
     for pred_doc, doc in zip(pred_docs, gold_docs):
+        c = dict.fromkeys(keys, 0)
+        per_document.append(c)
         gold = _gold_events(doc)
         attrs = gold_attributes(doc)
         preds = pred_doc["events"]
@@ -133,6 +136,7 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
                 loc is not None and _overlaps((loc["start"], loc["end"]), g["location"]))
             complete = len(pairs) == len(g["participants"]) == len(p["participants"])
             c["exact"] += complete and status_ok and date_ok
+    c = {k: sum(row[k] for row in per_document) for k in keys}
 
     def f1(p: float, r: float) -> float:
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -154,6 +158,7 @@ def event_scores(pred_docs: list[dict], gold_docs: list[Document]) -> tuple[dict
     m["exact_event_f1"] = f1(ratio(c["exact"], c["pred"]), ratio(c["exact"], c["gold"]))
     m["title_accuracy"] = accuracy(c["title"], c["p_tp"])
     m["country_accuracy"] = accuracy(c["country"], c["p_tp"])
+    m.update(bootstrap_intervals(per_document))
     return m, {"event": conf_event, "participant": conf_part}
 
 
@@ -243,6 +248,9 @@ def format_table(metrics: dict, per_label: dict) -> str:
     for key in EVENT_KEYS + ("event_ece", "participant_ece"):
         if key in metrics:
             lines.append(f"{key:<24}{format_figure(metrics[key], 8)}")
+    for key in SCORES:
+        if f"{key}_ci_low" in metrics:
+            lines.append(f"{key + ' 95% CI':<24}{metrics[key + '_ci_low']:>8.3f}–{metrics[key + '_ci_high']:.3f}")
     lines.append(f"{'events gold/predicted':<24}{metrics['events_gold']:>4}/{metrics['events_predicted']}")
     return "\n".join(lines)
 
