@@ -57,6 +57,9 @@ class TrainConfig(_Strict):
     negatives_per_doc: int = Field(2, ge=0)  # trigger-like words that are not meetings, argument pass
     mentions_per_event: int = Field(2, ge=1)  # argument windows per event (its trigger mentions, sampled)
     empty_window_keep: float = Field(0.5, ge=0, le=1)  # share of trigger windows without a trigger kept
+    # Draw the sampled windows (mentions, negatives, empty windows) again each epoch, so that the
+    # trigger mentions past `mentions_per_event` are trained on too, at no extra cost per epoch.
+    resample_windows: bool = False
     class_weight_power: float = Field(0.3, ge=0, le=1)  # loss weight = label frequency ** -power
     seed: int = 42
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"

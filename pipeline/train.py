@@ -76,8 +76,9 @@ class FitResult:
 
 
 def build_dataset(docs: list[Document], tokenizer, cfg: Config, trigger_words: set[str],
-                  with_case: bool, progress: bool = False) -> Dataset:
-    rng = random.Random(cfg.train.seed)
+                  with_case: bool, progress: bool = False, epoch: int = 1) -> Dataset:
+    """The training windows of `docs`; the sampled ones are drawn anew for each `epoch`."""
+    rng = random.Random(cfg.train.seed if epoch == 1 else f"{cfg.train.seed}:{epoch}")
     rows = []
     for d in tqdm(docs, desc="windows", unit="doc", disable=not progress, leave=False):
         for w in training_windows(d, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
@@ -112,8 +113,14 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     data = build_dataset(train_docs, tokenizer, cfg, words, uses_case(model), progress)
     weights = class_weights(data, cfg.train.class_weight_power).to(device)
     generator = torch.Generator().manual_seed(cfg.train.seed)
-    loader = DataLoader(data, batch_size=cfg.train.batch_size, shuffle=True, generator=generator,
-                        collate_fn=collator(tokenizer))
+
+    def loader_of(data: Dataset) -> DataLoader:
+        return DataLoader(data, batch_size=cfg.train.batch_size, shuffle=True, generator=generator,
+                          collate_fn=collator(tokenizer))
+
+    loader = loader_of(data)
+    # With resampling, later epochs differ from the first by a few empty windows: the schedule
+    # follows the first, and a longer last epoch stops where the learning rate reaches zero.
     steps = len(loader) * cfg.train.epochs
     if cfg.train.max_steps > 0:
         steps = min(steps, cfg.train.max_steps)
@@ -129,6 +136,8 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     result = FitResult(model, tokenizer, trigger_words=sorted(words))
     start, step = time.perf_counter(), 0
     for epoch in range(1, cfg.train.epochs + 1):
+        if epoch > 1 and cfg.train.resample_windows:
+            loader = loader_of(build_dataset(train_docs, tokenizer, cfg, words, uses_case(model), progress, epoch))
         model.train()
         total, n = 0.0, 0
         bar = tqdm(loader, desc=f"epoch {epoch}/{cfg.train.epochs}", disable=not progress, leave=False)

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline.extract import decode, window_words
 from pipeline.features import LABELS, argument_window, encode
+from pipeline.markup import parse_markup
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,29 @@ def test_word_probabilities_of_a_window_slice_are_those_of_the_whole_document(to
     outside = np.ones(len(enc.words), dtype=bool)
     outside[words.start : words.stop] = False
     assert (full[outside, 0] == 1.0).all() and (full[outside, 1:] == 0.0).all()
+
+
+MANY_MENTIONS = """id: many
+---
+[Abe|P:abe] [met|T:e1] [Modi|P:modi] in Osaka. The [talks|T:e1] ran long. After the [meeting|T:e1], \
+both spoke. The [encounter|T:e1] was their fifth. Their [summit|T:e1] ended with a statement.
+---
+e1 occurred abe,modi
+"""
+
+
+def _argument_windows(tokenizer, epoch: int) -> set[tuple[int, ...]]:
+    from pipeline.config import load_config
+    from pipeline.train import build_dataset
+
+    cfg = load_config(None, ["train.mentions_per_event=2", "train.negatives_per_doc=0"])
+    data = build_dataset([parse_markup(MANY_MENTIONS)], tokenizer, cfg, set(), False, epoch=epoch)
+    return {tuple(row) for row in data["input_ids"]}
+
+
+def test_windows_are_drawn_again_each_epoch_and_reach_every_mention(tokenizer):
+    first = _argument_windows(tokenizer, 1)
+    assert _argument_windows(tokenizer, 1) == first  # seeded: the same draw for the same epoch
+    # One trigger window and, per epoch, the first mention and one of the other four.
+    assert len(first) == 3
+    assert len(set().union(*(_argument_windows(tokenizer, e) for e in range(1, 21)))) == 1 + 5
