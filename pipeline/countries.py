@@ -73,6 +73,23 @@ def country_code(text: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _state_names() -> frozenset[str]:
+    """Lower-cased names of the countries themselves: no demonyms, capitals or seats."""
+    names = set(_SHORT)
+    for c in countryinfo.all_countries():
+        info = c.info()
+        names.update(f.lower() for f in [info.get("name")] + (info.get("altSpellings") or []) if f and len(f) > 3)
+    return frozenset(names)
+
+
+def is_state_name(text: str | None) -> bool:
+    """Whether the phrase is a country's own name ("Ukraine", "the US"), not its people or capital
+    ("Ukrainian", "Kyiv"): the form a country party is named by."""
+    low = re.sub(r"^the\s+", "", (text or "").lower().strip())
+    return re.sub(r"['’]s?$", "", low) in _state_names()
+
+
 def is_country_name(text: str | None) -> bool:
     """Whether the phrase as a whole names a country ("China", "the United States", "US",
     "Beijing", "Kremlin"), not merely contains one ("Bank of China", "Michael Jordan")."""

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .countries import country_code, is_country_name
+from .countries import country_code, is_country_name, is_state_name
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w\-]")
 _CALENDAR_WORD = re.compile(rf"(?:{'|'.join([*calendar.day_name, *calendar.month_name[1:]])})\b")
@@ -101,6 +101,10 @@ class Entities:
         matches = self.matching(words)
         if not matches and len(words) == 1 and next(iter(words)).endswith("s"):
             matches = self.matching({next(iter(words))[:-1]})  # "Mr. Qins' meeting": a stray possessive s
+        if not matches and is_country_name(self.surface(m)):
+            # "Niamey" and "Niger", "Beijing" and "China": one state, one party.
+            code = country_code(self.surface(m))
+            matches = [i for i in range(len(self.entities)) if self._state(i) == code]
         if matches:
             # Several people may share a surname: a news story names its main figure first and by
             # surname after, and a second "Li" by full name (82 of 104 gold mentions that match
@@ -111,6 +115,12 @@ class Entities:
             self.entities.append(Entity([m]))
             i = len(self.entities) - 1
         self.of_mention[key] = i
+
+    def _state(self, i: int) -> str | None:
+        """The country code of an entity every proper mention of which names that country."""
+        forms = [self.surface(x) for x in self.entities[i].mentions if not is_nominal(self.surface(x))]
+        codes = {country_code(f) if is_country_name(f) else None for f in forms}
+        return codes.pop() if len(codes) == 1 else None
 
     def matching(self, words: set[str]) -> list[int]:
         """Entities with a proper mention whose words contain these words, or are contained in them."""
@@ -199,7 +209,10 @@ class Entities:
     def name(self, i: int) -> str:
         e = self.entities[i]
         proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
-        best = max(proper or e.mentions, key=lambda m: (len(name_words(self.surface(m))), -m.start))
+        # A state goes by its name: "Ukraine" over "Ukrainian" or "Kyiv" of the same party.
+        state = self._state(i) is not None
+        best = max(proper or e.mentions, key=lambda m: (state and is_state_name(self.surface(m)),
+                                                        len(name_words(self.surface(m))), -m.start))
         # A name is a field, not a span: the article's line breaks and no-break spaces become spaces.
         return " ".join(_POSSESSIVE.sub("", _HONORIFIC.sub("", self.surface(best))).split())
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.countries import country_code, is_country_name
+from pipeline.countries import country_code, is_country_name, is_state_name
 
 
 @pytest.mark.parametrize("text,code", [
@@ -19,6 +19,14 @@ def test_country_code(text, code):
 ])
 def test_a_country_name_is_the_whole_phrase_possessive_or_not(text, answer):
     assert is_country_name(text) is answer
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("Ukraine", True), ("the US", True), ("Viet Nam", True), ("China's", True),
+    ("Ukrainian", False), ("Kyiv", False), ("Kremlin", False), ("Qin Gang", False),
+])
+def test_a_state_name_is_the_country_not_its_people_or_capital(text, answer):
+    assert is_state_name(text) is answer
 
 
 def test_costa_alone_is_a_surname_and_costa_rica_a_country():

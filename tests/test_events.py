@@ -607,6 +607,23 @@ def test_a_country_that_modifies_a_person_is_no_party():
     assert [p["name"] for p in assemble(text, "2023-05-08", [c])[0]["participants"]] == ["Qin Gang", "US"]
 
 
+def test_a_capital_or_demonym_and_its_country_are_one_party_named_by_the_country():
+    text = ("A Ukrainian delegation met Polish officials in Warsaw on Monday. Ukraine and Poland agreed "
+            "on grain transit. A visit to Niger was called off; Niamey had asked for talks with Niger's "
+            "neighbours.")
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Ukrainian"), s("PARTICIPANT", "Polish")])
+    agreed = Candidate(s("occurred", "agreed"), [s("PARTICIPANT", "Ukraine"), s("PARTICIPANT", "Poland")])
+    # The tagger's two parties of the called-off visit are one state: no meeting.
+    visit = Candidate(s("cancelled", "visit"), [s("PARTICIPANT", "Niger"), s("PARTICIPANT", "Niamey")])
+    (event,) = assemble(text, "2023-05-08", [met, agreed, visit])
+    assert [p["name"] for p in event["participants"]] == ["Ukraine", "Poland"]
+    assert [m["text"] for m in event["trigger_mentions"]] == ["met", "agreed"]
+    ukraine = event["participants"][0]
+    assert [m["text"] for m in ukraine["mentions"]] == ["Ukrainian", "Ukraine"]
+    assert ukraine["country"] == "UKR"
+
+
 def test_a_title_before_a_name_tagged_without_confidence_is_that_persons_or_nobodys():
     text = ("Qin Gang met Nicholas Burns on Monday. Qin told Ambassador Nicholas Burns that ties must "
             "stabilise, spokesman Wang Wenbin said of the meeting.")
