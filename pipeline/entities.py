@@ -104,7 +104,7 @@ class Entities:
         if not matches and is_country_name(self.surface(m)):
             # "Niamey" and "Niger", "Beijing" and "China": one state, one party.
             code = country_code(self.surface(m))
-            matches = [i for i in range(len(self.entities)) if self._state(i) == code]
+            matches = [i for i in range(len(self.entities)) if self.state(i) == code]
         if matches:
             # Several people may share a surname: a news story names its main figure first and by
             # surname after, and a second "Li" by full name (82 of 104 gold mentions that match
@@ -116,7 +116,7 @@ class Entities:
             i = len(self.entities) - 1
         self.of_mention[key] = i
 
-    def _state(self, i: int) -> str | None:
+    def state(self, i: int) -> str | None:
         """The country code of an entity every proper mention of which names that country."""
         forms = [self.surface(x) for x in self.entities[i].mentions if not is_nominal(self.surface(x))]
         codes = {country_code(f) if is_country_name(f) else None for f in forms}
@@ -210,7 +210,7 @@ class Entities:
         e = self.entities[i]
         proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
         # A state goes by its name: "Ukraine" over "Ukrainian" or "Kyiv" of the same party.
-        state = self._state(i) is not None
+        state = self.state(i) is not None
         best = max(proper or e.mentions, key=lambda m: (state and is_state_name(self.surface(m)),
                                                         len(name_words(self.surface(m))), -m.start))
         # A name is a field, not a span: the article's line breaks and no-break spaces become spaces.

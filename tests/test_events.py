@@ -624,6 +624,27 @@ def test_a_capital_or_demonym_and_its_country_are_one_party_named_by_the_country
     assert ukraine["country"] == "UKR"
 
 
+def test_a_state_named_in_one_sentence_with_its_own_leader_is_no_party():
+    text = ("Indian Prime Minister Modi met Sri Lankan President Sirisena in Colombo on Sunday, the first "
+            "leader to visit Sri Lanka since the attacks.")
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [
+        s("AFFILIATION", "Indian"), s("TITLE", "Prime Minister"), s("PARTICIPANT", "Modi"),
+        s("AFFILIATION", "Sri Lankan"), s("TITLE", "President"), s("PARTICIPANT", "Sirisena"),
+        s("PARTICIPANT", "Sri Lanka")])
+    (event,) = assemble(text, "2019-06-09", [met])
+    assert [p["name"] for p in event["participants"]] == ["Modi", "Sirisena"]
+    # Named in another sentence, the leader leaves the talks between the two states alone.
+    text = ("Biden and Chinese President Xi Jinping met in November. This week Chinese and American "
+            "officials held talks at the Pentagon.")
+    s = spans_in(text)
+    talks = Candidate(s("occurred", "talks"), [
+        s("PARTICIPANT", "Biden"), s("AFFILIATION", "Chinese"), s("TITLE", "President"),
+        s("PARTICIPANT", "Xi Jinping"), s("PARTICIPANT", "Chinese", 1), s("PARTICIPANT", "American")])
+    (event,) = assemble(text, "2024-01-12", [talks])
+    assert [p["country"] for p in event["participants"]] == ["CHN", "USA"]
+
+
 def test_a_title_before_a_name_tagged_without_confidence_is_that_persons_or_nobodys():
     text = ("Qin Gang met Nicholas Burns on Monday. Qin told Ambassador Nicholas Burns that ties must "
             "stabilise, spokesman Wang Wenbin said of the meeting.")
