@@ -59,6 +59,7 @@ def _index() -> list[tuple[re.Pattern, str]]:
     return [(re.compile(rf"(?<![\w.]){re.escape(k)}(?![\w])", re.I), v) for k, v in ordered]
 
 
+@lru_cache(maxsize=8192)  # assembly asks about the same few dozen phrases of an article many times
 def country_code(text: str | None) -> str | None:
     """The ISO alpha-3 code of the country a phrase names or implies, or None."""
     if not text:
