@@ -84,16 +84,20 @@ def _state_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def _bare(text: str | None) -> str:
+    """Lower case, without a leading "the" or the possessive the tagger often cuts with a name."""
+    low = re.sub(r"^the\s+", "", (text or "").lower().strip())
+    return re.sub(r"['’]s?$", "", low)
+
+
 def is_state_name(text: str | None) -> bool:
     """Whether the phrase is a country's own name ("Ukraine", "the US"), not its people or capital
     ("Ukrainian", "Kyiv"): the form a country party is named by."""
-    low = re.sub(r"^the\s+", "", (text or "").lower().strip())
-    return re.sub(r"['’]s?$", "", low) in _state_names()
+    return _bare(text) in _state_names()
 
 
 def is_country_name(text: str | None) -> bool:
     """Whether the phrase as a whole names a country ("China", "the United States", "US",
     "Beijing", "Kremlin"), not merely contains one ("Bank of China", "Michael Jordan")."""
-    low = re.sub(r"^the\s+", "", (text or "").lower().strip())
-    low = re.sub(r"['’]s?$", "", low)  # "China's", as the tagger often cuts it
+    low = _bare(text)  # "China's", as the tagger often cuts it
     return low in _SHORT or low in _names()

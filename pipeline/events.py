@@ -208,14 +208,11 @@ def _not_own_state(doc: Entities, mentions: list[PredSpan], bounds: list[tuple[i
     """A state named in one sentence with one of its own people is no party to their meeting:
     "Xi's visit, described by Beijing as ...", "Modi met President Sirisena in Sri Lanka" (one
     named host: the country is the place, GUIDELINES §1.2)."""
-    own = {(sentence_of(bounds, m.start), doc.entity_country(i)) for m in mentions
-           if doc.state(i := doc.of_mention[(m.start, m.end)]) is None and doc.entity_country(i)}
-
-    def kept(m: PredSpan) -> bool:
-        state = doc.state(doc.of_mention[(m.start, m.end)])
-        return state is None or (sentence_of(bounds, m.start), state) not in own
-
-    return [m for m in mentions if kept(m)]
+    states = {(m.start, m.end): doc.state(doc.of_mention[(m.start, m.end)]) for m in mentions}
+    own = {(sentence_of(bounds, m.start), doc.entity_country(doc.of_mention[(m.start, m.end)]))
+           for m in mentions if states[(m.start, m.end)] is None}
+    return [m for m in mentions
+            if states[(m.start, m.end)] is None or (sentence_of(bounds, m.start), states[(m.start, m.end)]) not in own]
 
 
 def _local(doc: Entities, c: Candidate, mentions: list[PredSpan], bounds: list[tuple[int, int]]) -> list[PredSpan]:
