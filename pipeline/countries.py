@@ -23,11 +23,16 @@ _GENERIC = {"central", "united", "saint", "democratic", "republic", "great", "eq
 
 
 @lru_cache(maxsize=1)
+def _infos() -> list[dict]:
+    return [c.info() for c in countryinfo.all_countries()]
+
+
+@lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Lower-cased country names, demonyms, capitals and seats of government -> alpha-3 code."""
     names: dict[str, str] = {}
     first_words: dict[str, set[str]] = {}
-    infos = [c.info() for c in countryinfo.all_countries()]
+    infos = _infos()
     # Most populous first: "Indian" is India's demonym before the Indian Ocean Territory's.
     for info in sorted(infos, key=lambda i: -(i.get("population") or 0)):
         code = (info.get("ISO") or {}).get("alpha3")
@@ -78,8 +83,7 @@ def country_code(text: str | None) -> str | None:
 def _state_names() -> frozenset[str]:
     """Lower-cased names of the countries themselves: no demonyms, capitals or seats."""
     names = set(_SHORT)
-    for c in countryinfo.all_countries():
-        info = c.info()
+    for info in _infos():
         names.update(f.lower() for f in [info.get("name")] + (info.get("altSpellings") or []) if f and len(f) > 3)
     return frozenset(names)
 

@@ -110,7 +110,8 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     tokenizer, model = load_base(cfg.model.base_model)
     model.to(device)
     words = trigger_vocabulary(train_docs)
-    data = build_dataset(train_docs, tokenizer, cfg, words, uses_case(model), progress)
+    with_case = uses_case(model)
+    data = build_dataset(train_docs, tokenizer, cfg, words, with_case, progress)
     weights = class_weights(data, cfg.train.class_weight_power).to(device)
     generator = torch.Generator().manual_seed(cfg.train.seed)
 
@@ -137,7 +138,7 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
     start, step = time.perf_counter(), 0
     for epoch in range(1, cfg.train.epochs + 1):
         if epoch > 1 and cfg.train.resample_windows:
-            loader = loader_of(build_dataset(train_docs, tokenizer, cfg, words, uses_case(model), progress, epoch))
+            loader = loader_of(build_dataset(train_docs, tokenizer, cfg, words, with_case, progress, epoch))
         model.train()
         total, n = 0.0, 0
         bar = tqdm(loader, desc=f"epoch {epoch}/{cfg.train.epochs}", disable=not progress, leave=False)
