@@ -16,7 +16,7 @@ from .countries import country_code
 from .entities import name_country
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
-from .features import LABELS, argument_tags, encode, trigger_tags
+from .features import LABELS, LINK, argument_tags, encode, trigger_tags
 from .intervals import SCORES, bootstrap_intervals
 from .schema import Document, json_default, write_atomic
 
@@ -178,7 +178,8 @@ def tag_sequences(extractor: Extractor, docs: list[Document],
         for (k, sid), (first, p) in zip(jobs, extractor.argument_probs(enc, spans)):
             gold.append(argument_tags(d, enc, k, sid))
             tags = ["O"] * len(enc.words)  # words outside the window are untagged
-            tags[first : first + len(p)] = [LABELS[i] for i in p.argmax(axis=1)]
+            # Links between mentions are a means of assembly, not an output: scored by the events.
+            tags[first : first + len(p)] = ["O" if LABELS[i].endswith(LINK) else LABELS[i] for i in p.argmax(axis=1)]
             pred.append(tags)
     return gold, pred
 

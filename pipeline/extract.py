@@ -11,7 +11,7 @@ import numpy as np
 from .alignment import best_window, join_hyphenated, tags_to_spans
 from .calibration import Calibrator
 from .events import Candidate, PredSpan, assemble
-from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
+from .features import ARG_TYPES, LABELS, LINK, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
 from .modeling import ModelError, load_trained, pick_device, predict_windows
 from .schema import JSONFileError, document_date, read_json_object
 
@@ -28,7 +28,8 @@ def word_probs(enc: Encoded, windows: list[Window], ranges: list[tuple[int, int]
     """Label probabilities of each word (of `words`, default all), from the window where its first
     sub-token has the most context (overlapping windows are merged, never truncated)."""
     words = range(len(enc.words)) if words is None else words
-    out = np.zeros((len(words), len(LABELS)), dtype=np.float32)
+    # A model trained without `link_mentions` has the first labels only.
+    out = np.zeros((len(words), probs[0].shape[-1] if probs else len(LABELS)), dtype=np.float32)
     out[:, 0] = 1.0
     where: dict[tuple[int, int], int] = {}
     for k, w in enumerate(windows):
@@ -138,7 +139,8 @@ class Extractor:
     def candidates(self, encs: list[Encoded]) -> list[list[Candidate]]:
         triggers = [decode(e, p, set(STATUS_OF)) for e, p in zip(encs, self.trigger_probs(encs))]
         probs = self._argument_probs([(e, [(t.start, t.end) for t in ts]) for e, ts in zip(encs, triggers)])
-        return [[Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, set(ARG_TYPES), first))
+        keep = {*ARG_TYPES, LINK}
+        return [[Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, keep, first))
                  for t, (first, p) in zip(trigs, doc_probs)]
                 for enc, trigs, doc_probs in zip(encs, triggers, probs)]
 

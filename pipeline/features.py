@@ -4,7 +4,8 @@ One model, two kinds of input windows:
 - a *trigger* window (plain text) is tagged with meeting triggers, whose label carries the status
   (MEET_OCCURRED, MEET_PLANNED, MEET_CANCELLED);
 - an *argument* window has one trigger wrapped in marker tokens [EVT] ... [/EVT] and is tagged with
-  that meeting's arguments only (PARTICIPANT, TITLE, AFFILIATION, DATE, LOCATION, TOPIC).
+  that meeting's arguments only (PARTICIPANT, TITLE, AFFILIATION, DATE, LOCATION, TOPIC) and, with
+  `model.link_mentions`, its other trigger mentions (SAME_MEETING).
 The markers are extra special tokens, inserted between token ids, so document offsets never move.
 """
 
@@ -29,7 +30,12 @@ from .schema import Document
 TRIGGER_TYPES = {"occurred": "MEET_OCCURRED", "planned": "MEET_PLANNED", "cancelled": "MEET_CANCELLED"}
 STATUS_OF = {v: k for k, v in TRIGGER_TYPES.items()}
 ARG_TYPES = ("PARTICIPANT", "TITLE", "AFFILIATION", "DATE", "LOCATION", "TOPIC")
-LABELS = ["O"] + [f"{p}-{t}" for t in (*TRIGGER_TYPES.values(), *ARG_TYPES) for p in "BI"]
+BASE_LABELS = ["O"] + [f"{p}-{t}" for t in (*TRIGGER_TYPES.values(), *ARG_TYPES) for p in "BI"]
+# Other trigger mentions of the marked meeting ("the talks" two sentences on): which reports are
+# one meeting is learned from the annotations, not only inferred from shared parties (README).
+# Appended, so that models trained without it keep their label ids.
+LINK = "SAME_MEETING"
+LABELS = BASE_LABELS + [f"B-{LINK}", f"I-{LINK}"]
 MARKERS = ("[EVT]", "[/EVT]")
 IGNORE = -100
 
@@ -149,10 +155,16 @@ def trigger_tags(doc: Document, enc: Encoded) -> list[str]:
     return spans_to_tags(enc.words, spans)
 
 
-def argument_tags(doc: Document, enc: Encoded, event_index: int, trigger_id: str) -> list[str]:
+def labels_for(link_mentions: bool) -> list[str]:
+    return LABELS if link_mentions else BASE_LABELS
+
+
+def argument_tags(doc: Document, enc: Encoded, event_index: int, trigger_id: str,
+                  link_mentions: bool = False) -> list[str]:
     """Gold tags of one trigger mention's argument window. Parties are tagged where the mention's
     sentence names them, else at their nearest mention; their titles and affiliations in the same
-    sentences; the event's date, place and topics wherever they are."""
+    sentences; the event's date, place and topics wherever they are; with `link_mentions`, the
+    meeting's other trigger mentions."""
     ev = doc.events[event_index]
     bounds = sentence_bounds(doc.text)
     trigger = doc.span(trigger_id)
@@ -168,12 +180,15 @@ def argument_tags(doc: Document, enc: Encoded, event_index: int, trigger_id: str
         spans += [(m.label, m.start, m.end) for m in chosen]
         spans += [(s.label, s.start, s.end) for s in doc.entity_mentions(party, ("TITLE", "AFFILIATION"))
                   if sentence_of(bounds, s.start) in sentences]
+    if link_mentions:
+        spans += [(LINK, s.start, s.end) for s in map(doc.span, ev.triggers) if s.id != trigger_id]
     return spans_to_tags(enc.words, spans)
 
 
 def training_windows(doc: Document, tokenizer, max_length: int, stride: int, event_window: int,
                      negatives: int, trigger_words: set[str], rng: random.Random,
-                     mentions_per_event: int = 2, empty_window_keep: float = 1.0) -> list[Window]:
+                     mentions_per_event: int = 2, empty_window_keep: float = 1.0,
+                     link_mentions: bool = False) -> list[Window]:
     """Every training input of one annotated document: its trigger windows, one argument window
     per trigger mention, and argument windows on trigger-like words that are not meetings, whose
     target is all O (so that a false trigger yields no participants and hence no event)."""
@@ -191,7 +206,7 @@ def training_windows(doc: Document, tokenizer, max_length: int, stride: int, eve
         for sid in chosen:
             span = doc.span(sid)
             windows.append(argument_window(enc, tokenizer, enc.token_range(span.start, span.end), event_window,
-                                           argument_tags(doc, enc, k, sid)))
+                                           argument_tags(doc, enc, k, sid, link_mentions)))
     candidates = [w for w, (s, e) in enumerate(enc.words)
                   if doc.text[s:e].lower() in trigger_words and enc.word_first_token[w] not in gold_triggers]
     empty = ["O"] * len(enc.words)

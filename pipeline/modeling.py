@@ -11,7 +11,7 @@ from safetensors import SafetensorError
 from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification
 
 from .config import BUNDLED_MODEL, Config
-from .features import LABELS, MARKERS, Window
+from .features import BASE_LABELS, LABELS, MARKERS, Window, labels_for
 from .schema import JSONFileError, read_json_object
 
 
@@ -84,14 +84,15 @@ def check_base_model(name: str) -> None:
         raise ModelError(f"{name!r} has no fast tokenizer; offsets need one")
 
 
-def load_base(name: str):
+def load_base(name: str, link_mentions: bool = False):
     """Tokenizer and a fresh token-classification head on a base encoder, with marker tokens added."""
     path = resolve_base_model(name)
+    labels = labels_for(link_mentions)
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForTokenClassification.from_pretrained(
-            path, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-            label2id={label: i for i, label in enumerate(LABELS)}, ignore_mismatched_sizes=True)
+            path, num_labels=len(labels), id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True)
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot load base model {name!r}: {_first_line(exc)}") from exc
     if not tokenizer.is_fast:
@@ -124,7 +125,7 @@ def load_trained(model_dir: Path):
     except (OSError, ValueError, SafetensorError) as exc:
         raise ModelError(f"{model_dir}: the model weights are damaged or incomplete ({_first_line(exc)}); "
                          "run `train` again") from exc
-    if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
+    if [model.config.id2label.get(i) for i in range(model.config.num_labels)] not in (BASE_LABELS, LABELS):
         raise ModelError(f"{model_dir} was trained with another label set")
     vocab = model.get_input_embeddings().num_embeddings
     if len(tokenizer) != vocab or any(tokenizer.convert_tokens_to_ids(m) == tokenizer.unk_token_id for m in MARKERS):

@@ -24,7 +24,7 @@ from .calibration import Calibrator
 from .config import Config
 from .events import Candidate
 from .extract import Extractor
-from .features import LABELS, encode, training_windows, trigger_vocabulary
+from .features import encode, labels_for, training_windows, trigger_vocabulary
 from .modeling import ModelError, check_base_model, collator, load_base, pick_device, uses_case
 from .schema import Document, json_default, plain_mode, swap_dir, write_atomic
 
@@ -83,15 +83,16 @@ def build_dataset(docs: list[Document], tokenizer, cfg: Config, trigger_words: s
     for d in tqdm(docs, desc="windows", unit="doc", disable=not progress, leave=False):
         for w in training_windows(d, tokenizer, cfg.model.max_length, cfg.model.stride, cfg.model.event_window,
                                   cfg.train.negatives_per_doc, trigger_words, rng,
-                                  cfg.train.mentions_per_event, cfg.train.empty_window_keep):
+                                  cfg.train.mentions_per_event, cfg.train.empty_window_keep,
+                                  cfg.model.link_mentions):
             rows.append(w.model_inputs(with_case))
     return Dataset.from_list(rows)
 
 
-def class_weights(data: Dataset, power: float) -> torch.Tensor:
+def class_weights(data: Dataset, power: float, num_labels: int) -> torch.Tensor:
     """Inverse label frequency to the given power (0 = unweighted), normalised to mean 1 over the
     labels seen, so rare tags (cancelled meetings, locations) are not drowned by O."""
-    counts = torch.ones(len(LABELS))
+    counts = torch.ones(num_labels)
     for labels in data["labels"]:
         for lab in labels:
             if lab >= 0:
@@ -107,12 +108,12 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
 
     set_seed(cfg.train.seed)
     device = pick_device(cfg.train.device)
-    tokenizer, model = load_base(cfg.model.base_model)
+    tokenizer, model = load_base(cfg.model.base_model, cfg.model.link_mentions)
     model.to(device)
     words = trigger_vocabulary(train_docs)
     with_case = uses_case(model)
     data = build_dataset(train_docs, tokenizer, cfg, words, with_case, progress)
-    weights = class_weights(data, cfg.train.class_weight_power).to(device)
+    weights = class_weights(data, cfg.train.class_weight_power, model.config.num_labels).to(device)
     generator = torch.Generator().manual_seed(cfg.train.seed)
 
     def loader_of(data: Dataset) -> DataLoader:
@@ -147,7 +148,7 @@ def fit(cfg: Config, train_docs: list[Document], eval_docs: list[Document] | Non
             labels = batch.pop("labels")
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp):
                 logits = model(**batch).logits
-            loss = torch.nn.functional.cross_entropy(logits.float().view(-1, len(LABELS)), labels.view(-1),
+            loss = torch.nn.functional.cross_entropy(logits.float().view(-1, model.config.num_labels), labels.view(-1),
                                                      weight=weights, ignore_index=-100)
             scaler.scale(loss).backward()
             scaler.unscale_(optimizer)
@@ -236,7 +237,7 @@ def save(result: FitResult, cfg: Config, target: Path, extra: dict[str, object],
         for f in partial.iterdir():  # the weights are written through a 0600 temporary file
             if f.is_file():
                 f.chmod(plain_mode())
-        write_atomic(partial / "labels.json", json.dumps(LABELS, indent=2))
+        write_atomic(partial / "labels.json", json.dumps(labels_for(cfg.model.link_mentions), indent=2))
         if calibrator:
             write_atomic(partial / "calibration.json", calibrator.to_json())
         # The markers of a model directory (MODEL_MARKERS) come last.
