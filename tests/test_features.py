@@ -95,3 +95,27 @@ def test_windows_are_drawn_again_each_epoch_and_reach_every_mention(tokenizer):
     # One trigger window and, per epoch, the first mention and one of the other four.
     assert len(first) == 3
     assert len(set().union(*(_argument_windows(tokenizer, e) for e in range(1, 21)))) == 1 + 5
+
+
+TWO_MEETINGS = """id: two
+---
+[Abe|P:abe] [met|T:e1] [Modi|P:modi] in Osaka. The [talks|T:e1] ran long. [Abe|P:abe] will [visit|T:e2] \
+[Putin|P:putin] in May.
+---
+e1 occurred abe,modi
+e2 planned abe,putin
+"""
+
+
+def test_linked_argument_tags_add_the_meeting_s_other_mentions_and_nothing_else(tokenizer):
+    from pipeline.features import LINK, argument_tags
+
+    doc = parse_markup(TWO_MEETINGS)
+    enc = encode(doc.text, tokenizer)
+    met = doc.events[0].triggers[0]
+    plain = argument_tags(doc, enc, 0, met)
+    linked = argument_tags(doc, enc, 0, met, link_mentions=True)
+    tagged = {doc.text[s:e]: tag for (s, e), tag in zip(enc.words, linked) if tag.endswith(LINK)}
+    assert tagged == {"talks": f"B-{LINK}"}  # not the marked "met", not the other meeting's "visit"
+    assert ["O" if tag.endswith(LINK) else tag for tag in linked] == plain
+    assert LABELS[-2:] == [f"B-{LINK}", f"I-{LINK}"]  # appended: older models keep their label ids

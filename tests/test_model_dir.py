@@ -78,3 +78,35 @@ def test_evaluate_on_a_damaged_directory_is_one_line(model_dir, tmp_path, how):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1, result.output
     assert not (broken / "evaluation").exists()
+
+
+def test_a_model_with_mention_links_loads_and_its_links_reach_the_candidates(tiny_model_dir, tmp_path):
+    import numpy as np
+
+    from pipeline.features import LABELS, LINK, encode
+
+    tokenizer, model = load_base(str(tiny_model_dir), link_mentions=True)
+    cfg = load_config(None, [f"model.base_model={tiny_model_dir}", "name=l", "tracking.enabled=false",
+                             "model.link_mentions=true"])
+    save(FitResult(model, tokenizer), cfg, tmp_path / "l", {})
+    assert json.loads((tmp_path / "l/labels.json").read_text())[-1] == f"I-{LINK}"
+    extractor = Extractor.load(tmp_path / "l")
+    calls = []
+
+    def run(windows):  # the trigger pass finds "met" and the rest; the argument pass only links
+        calls.append(windows)
+        label = LABELS.index("B-MEET_OCCURRED" if len(calls) == 1 else f"B-{LINK}")
+        return [np.eye(len(LABELS), dtype=np.float32)[[label] * len(w.input_ids)] for w in windows]
+
+    extractor._run = run
+    (cands,) = extractor.candidates([encode("Qin met Burns.", extractor.tokenizer)])
+    assert cands and all(c.args and {a.label for a in c.args} == {LINK} for c in cands)
+
+
+def test_a_model_with_another_label_set_is_refused(tiny_model_dir, tmp_path):
+    tokenizer, model = load_base(str(tiny_model_dir))
+    model.config.id2label = {**model.config.id2label, 1: "B-SOMETHING"}
+    cfg = load_config(None, [f"model.base_model={tiny_model_dir}", "name=x", "tracking.enabled=false"])
+    save(FitResult(model, tokenizer), cfg, tmp_path / "x", {})
+    with pytest.raises(ModelError, match="trained with another label set"):
+        Extractor.load(tmp_path / "x")
