@@ -38,8 +38,8 @@ class ModelConfig(_Strict):
     max_length: int = Field(128, ge=32, le=4096)  # window size in tokens, special tokens included
     stride: int = Field(32, ge=0)  # tokens shared by consecutive windows
     event_window: int = Field(128, ge=32, le=4096)  # tokens around a trigger for the argument pass
-    # The argument pass also tags the marked meeting's other trigger mentions (README, *Which
-    # reports are one meeting*); it changes the label set, so it belongs to the model.
+    # The argument pass also learns to tag the marked meeting's other trigger mentions (README,
+    # *Links between mentions*); it changes the label set, so it belongs to the model.
     link_mentions: bool = False
 
     @model_validator(mode="after")

@@ -13,7 +13,6 @@ from .alignment import sentence_bounds, sentence_of
 from .countries import country_code, is_country_name
 from .dates import complete_date, date_range, resolve_date
 from .entities import Candidate, Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
-from .features import LINK
 from .second_party import add_hosts, add_unsure_parties, visited_place
 
 # Party mentions the argument pass tags with less certainty are mostly bystanders (a reporter, a
@@ -248,20 +247,11 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
 MIN_PLACE_SCORE = 0.9
 
 
-def _linked(a: Candidate, b: Candidate) -> bool:
-    """Whether the argument pass of either mention tagged the other's trigger as a mention of its
-    own meeting (`model.link_mentions`)."""
-    def points(x: Candidate, y: Candidate) -> bool:
-        return any(s.label == LINK and s.start < y.trigger.end and y.trigger.start < s.end for s in x.args)
-    return points(a, b) or points(b, a)
-
-
 def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict,
            bounds: list[tuple[int, int]], document_date: str | None = None) -> list[list[Candidate]]:
     """Trigger mentions of one meeting become one event: same status, two shared parties (or all
-    of a one-party mention's party), compatible dates and places; or, where the model links
-    mentions, a mention linked to one of the meeting's. Mentions that name no party and are
-    linked to none are dropped."""
+    of a one-party mention's party), compatible dates and places. Mentions that name no party are
+    dropped."""
     def parties(c: Candidate) -> set[int]:
         return {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
 
@@ -309,14 +299,6 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
     # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
     for c in sorted(candidates, key=lambda c: (len(parties(c)) < 2, len(parties(c)), -c.trigger.score)):
         p = parties(c)
-        # A link is the model's own reading of which reports are one meeting: it overrides the
-        # parties a window named (often one right, one wrong) and the heuristics of date and place.
-        linked = [g for g in groups if g[2][0].trigger.label == c.trigger.label and any(_linked(c, x) for x in g[2])]
-        if linked:
-            g = min(linked, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
-            participants[id(c)] = [m for m in participants[id(c)] if doc.of_mention[(m.start, m.end)] in g[0]]
-            g[2].append(c)
-            continue
         if not p:
             continue
         d, where = when(c), places(c)

@@ -11,7 +11,7 @@ import numpy as np
 from .alignment import best_window, join_hyphenated, tags_to_spans
 from .calibration import Calibrator
 from .events import Candidate, PredSpan, assemble
-from .features import ARG_TYPES, LABELS, LINK, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
+from .features import ARG_TYPES, LABELS, STATUS_OF, Encoded, Window, argument_window, encode, trigger_windows
 from .modeling import ModelError, load_trained, pick_device, predict_windows
 from .schema import JSONFileError, document_date, read_json_object
 
@@ -139,8 +139,9 @@ class Extractor:
     def candidates(self, encs: list[Encoded]) -> list[list[Candidate]]:
         triggers = [decode(e, p, set(STATUS_OF)) for e, p in zip(encs, self.trigger_probs(encs))]
         probs = self._argument_probs([(e, [(t.start, t.end) for t in ts]) for e, ts in zip(encs, triggers)])
-        keep = {*ARG_TYPES, LINK}
-        return [[Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, keep, first))
+        # Links between mentions (`model.link_mentions`) are a training target only: assembly joining
+        # the mentions a window linked lost more meetings than it saved (README).
+        return [[Candidate(PredSpan(STATUS_OF[t.label], t.start, t.end, t.score), decode(enc, p, set(ARG_TYPES), first))
                  for t, (first, p) in zip(trigs, doc_probs)]
                 for enc, trigs, doc_probs in zip(encs, triggers, probs)]
 

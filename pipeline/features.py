@@ -31,9 +31,9 @@ TRIGGER_TYPES = {"occurred": "MEET_OCCURRED", "planned": "MEET_PLANNED", "cancel
 STATUS_OF = {v: k for k, v in TRIGGER_TYPES.items()}
 ARG_TYPES = ("PARTICIPANT", "TITLE", "AFFILIATION", "DATE", "LOCATION", "TOPIC")
 BASE_LABELS = ["O"] + [f"{p}-{t}" for t in (*TRIGGER_TYPES.values(), *ARG_TYPES) for p in "BI"]
-# Other trigger mentions of the marked meeting ("the talks" two sentences on): which reports are
-# one meeting is learned from the annotations, not only inferred from shared parties (README).
-# Appended, so that models trained without it keep their label ids.
+# Other trigger mentions of the marked meeting ("the talks" two sentences on): an extra training
+# target (`model.link_mentions`) that makes the pass read the meeting, not only the sentence
+# (README, *Links between mentions*). Appended, so that models trained without it keep their ids.
 LINK = "SAME_MEETING"
 LABELS = BASE_LABELS + [f"B-{LINK}", f"I-{LINK}"]
 MARKERS = ("[EVT]", "[/EVT]")

@@ -916,20 +916,3 @@ def test_a_country_tagged_below_its_floor_completes_a_mention_with_one_party():
     [event] = assemble(text, None, [visit])
     assert [p["name"] for p in event["participants"]] == ["Rick Waters", "China"]
 
-
-def test_a_mention_the_model_links_joins_that_meeting_with_that_meeting_s_parties():
-    # The window of "the talks" named Qin and Blinken: without the link it would found a second
-    # meeting; linked, it is the Qin-Burns meeting, and Blinken is no party of it.
-    text = "Qin met Burns in Beijing on Monday. Blinken praised the talks. The meeting was calm. Qin will visit Paris."
-    s = spans_in(text)
-    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin"), s("PARTICIPANT", "Burns"),
-                                           s("DATE", "on Monday"), s("SAME_MEETING", "talks")])
-    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Qin"), s("PARTICIPANT", "Blinken")])
-    meeting = Candidate(s("occurred", "meeting"), [s("SAME_MEETING", "met")])  # names no party
-    visit = Candidate(s("planned", "visit"), [s("PARTICIPANT", "Qin", 1), s("SAME_MEETING", "met")])
-    unlinked = Candidate(met.trigger, [a for a in met.args if a.label != "SAME_MEETING"])
-    assert len(assemble(text, "2023-05-10", [unlinked, talks])) == 2
-    events = assemble(text, "2023-05-10", [met, talks, meeting, visit])
-    assert len(events) == 1  # a link across statuses joins nothing
-    assert [m["text"] for m in events[0]["trigger_mentions"]] == ["met", "talks", "meeting"]
-    assert [p["name"] for p in events[0]["participants"]] == ["Qin", "Burns"]
