@@ -178,7 +178,8 @@ def tag_sequences(extractor: Extractor, docs: list[Document],
         for (k, sid), (first, p) in zip(jobs, extractor.argument_probs(enc, spans)):
             gold.append(argument_tags(d, enc, k, sid))
             tags = ["O"] * len(enc.words)  # words outside the window are untagged
-            # Links between mentions are a means of assembly, not an output: scored by the events.
+            # Links between mentions are a training target, not an output: left out, so that the tag
+            # scores of models with and without them compare.
             tags[first : first + len(p)] = ["O" if LABELS[i].endswith(LINK) else LABELS[i] for i in p.argmax(axis=1)]
             pred.append(tags)
     return gold, pred

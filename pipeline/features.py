@@ -32,7 +32,7 @@ STATUS_OF = {v: k for k, v in TRIGGER_TYPES.items()}
 ARG_TYPES = ("PARTICIPANT", "TITLE", "AFFILIATION", "DATE", "LOCATION", "TOPIC")
 BASE_LABELS = ["O"] + [f"{p}-{t}" for t in (*TRIGGER_TYPES.values(), *ARG_TYPES) for p in "BI"]
 # Other trigger mentions of the marked meeting ("the talks" two sentences on): an extra training
-# target (`model.link_mentions`) that makes the pass read the meeting, not only the sentence
+# target (`model.link_mentions`) that asks the pass to read the meeting, not only the sentence
 # (README, *Links between mentions*). Appended, so that models trained without it keep their ids.
 LINK = "SAME_MEETING"
 LABELS = BASE_LABELS + [f"B-{LINK}", f"I-{LINK}"]
