@@ -915,4 +915,3 @@ def test_a_country_tagged_below_its_floor_completes_a_mention_with_one_party():
                                                s("PARTICIPANT", "China", score=0.45)])
     [event] = assemble(text, None, [visit])
     assert [p["name"] for p in event["participants"]] == ["Rick Waters", "China"]
-
