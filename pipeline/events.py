@@ -235,11 +235,23 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
     """Every tagged date phrase resolved, keyed by (start, end, status), in text order so that a
     phrase like "the next day" counts from the last day named before it."""
     out: dict[tuple[int, int, str], dict] = {}
-    anchor = None
-    for start, end, status in sorted({(a.start, a.end, c.trigger.label) for c in candidates
-                                      for a in c.args if a.label == "DATE"}):
-        out[(start, end, status)] = r = resolve_date(doc.text[start:end], document_date, status, anchor)
-        anchor = r["value"] or anchor
+    read: dict[tuple[int, int], set[str]] = {}
+    for c in candidates:
+        for a in c.args:
+            if a.label == "DATE":
+                read.setdefault((a.start, a.end), set()).add(c.trigger.label)
+    # The last day named, as each status read it: "On 6 October" is 2025-10-06 to the talks held
+    # then and 2026-10-06 to a meeting planned in the same window; "ten days later" of an occurred
+    # meeting counts from the first.
+    last: dict[str, str] = {}
+    for start, end in sorted(read):
+        values = {}
+        for status in sorted(read[start, end]):
+            anchor = last.get(status) or last.get("occurred") or next(iter(last.values()), None)
+            out[(start, end, status)] = r = resolve_date(doc.text[start:end], document_date, status, anchor)
+            if r["value"]:
+                values[status] = r["value"]
+        last = values or last
     return out
 
 
