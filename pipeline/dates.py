@@ -15,6 +15,12 @@ _LEAD = re.compile(r"^(on|in|at|since|by|from|during|as of|for|to|until|till)\s+
 _POSSESSIVE = re.compile(r"['’]s$")  # "Thursday's talks"
 # "late Wednesday", "earlier on Monday": the day is what counts.
 _TIME_OF_DAY = re.compile(r"^(late|early|earlier|later)\s+(on\s+)?(?=\w)", re.I)
+# "the afternoon of 10 December", "in the early hours of Monday", "10 December afternoon": the
+# day is what counts; dateparser gives the part of day an hour, which on the article's own day
+# lies after its midnight base, so the past reading went a year back.
+_PART_OF_DAY = re.compile(r"^(?:the\s+)?(?:early\s+hours|(?:early\s+|late\s+)?(?:morning|afternoon|evening|night))"
+                          r"\s+of\s+(?=\S)", re.I)
+_PART_OF_DAY_AFTER = re.compile(r"\s+(?:morning|afternoon|evening|night)$", re.I)
 _RANGE = re.compile(r"(?<![\d-])\d{1,2}\s*(?:and|to|-|–)\s*\d{1,2}(?![\d-])", re.I)
 # Two far-apart bases: a phrase that parses to the same day from both is absolute ("14 March 2019").
 _PROBES = (dt.datetime(2001, 3, 7), dt.datetime(2017, 10, 19))
@@ -158,6 +164,9 @@ _RELATIVE = re.compile(r"\b(last|next|this|coming|past|ago|later|earlier|previou
 def _day(text: str, document_date: str | None, prefer: str) -> tuple[dt.date | None, str | None]:
     lead = _LEAD.match(text.strip())
     phrase = _POSSESSIVE.sub("", _LEAD.sub("", _TIME_OF_DAY.sub("", _LEAD.sub("", text.strip()))).strip(" ,."))
+    phrase = _PART_OF_DAY.sub("", phrase)
+    if (day_part := _PART_OF_DAY_AFTER.search(phrase)) and _CALENDAR.search(phrase[: day_part.start()]):
+        phrase = phrase[: day_part.start()]  # not "this morning", which names no day without it
     if _RANGE.search(phrase):  # "15 and 16 June" is no one day (dateparser reads 15 June 2016)
         return None, None
     if not _CALENDAR.search(phrase):  # "two" (of "two weeks after", cut short) is no date

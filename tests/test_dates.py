@@ -60,6 +60,13 @@ from pipeline.dates import complete_date, date_range, day_offset, resolve_date
     ("Thursday's", "2025-07-07", "planned", "2025-07-10", "day"),
     ("on 8 may", "2024-05-08", "planned", "2024-05-08", "day"),  # a month in lower case
     ("Monday 26 February, 9 to 11 GMT", "2024-02-26", "occurred", "2024-02-26", "day"),  # hours, not days
+    # A part of the article's own day is that day, not the same day a year back.
+    ("On the afternoon of 10 December", "2023-12-10", "occurred", "2023-12-10", "day"),
+    ("in the early hours of 10 December", "2023-12-10", "occurred", "2023-12-10", "day"),
+    ("10 December afternoon", "2023-12-10", "occurred", "2023-12-10", "day"),
+    ("on the evening of 9 December", "2023-12-10", "occurred", "2023-12-09", "day"),
+    ("Friday night", "2023-12-05", "planned", "2023-12-08", "day"),
+    ("this morning", "2023-12-10", "occurred", "2023-12-10", "day"),
 ])
 def test_resolve_date(text, doc_date, status, value, precision):
     r = resolve_date(text, doc_date, status)
