@@ -6,8 +6,9 @@ from the average, a calibrator fitted on documents none of them trained on, then
 
 The models must share a base model (one tokenizer). `--calibration-from` takes the calibration
 documents a model's training.json names (from annotations/); `--score seeds` scores the real
-seed articles, any other value a directory of annotation files (all of its documents). Each
-member's own figures come from `python -m pipeline evaluate`.
+seed articles, any other value a directory of annotation files (all of its documents); two or
+more directories are also scored pooled. Each member's own figures come from
+`python -m pipeline evaluate`.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def main() -> None:
     for name in args.score:
         docs = [d for d in by_id.values() if d.id in seeds] if name == "seeds" else corpus.load(Path(name))
         found[name] = docs, candidates(averaged, docs)
-    if len(args.score) > 1:
-        found["all scored"] = tuple(sum((found[n][k] for n in args.score), []) for k in (0, 1))
+    batches = [n for n in args.score if n != "seeds"]
+    if len(batches) > 1:  # the written batches pooled; real news stays a test of its own
+        found["batches pooled"] = tuple(sum((found[n][k] for n in batches), []) for k in (0, 1))
     print(f"{len(args.model)} models averaged; event threshold {calibrator.event_threshold:.3f}")
     for name, (docs, cands) in found.items():
         m = score(docs, cands, calibrator).metrics
