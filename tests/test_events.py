@@ -124,11 +124,10 @@ def test_a_date_that_counts_from_another_day_counts_from_the_last_day_named():
         "start": text.index("The next day"), "end": text.index("The next day") + len("The next day")}
 
 
-
 def test_a_day_counted_from_another_counts_from_it_as_its_own_status_reads_it():
     # "On 6 October" is in the windows of the call held then and of the meeting agreed for later:
     # past to the first, next year's 6 October to the second. "Ten days later" of an occurred
-    # meeting counts from the past reading, whatever order the statuses come in.
+    # meeting counts from the past reading, in whatever order the candidates come.
     text = ("On 6 October Lula met Trump by video and both agreed to meet in person. "
             "Ten days later Vieira met Rubio.")
     s = spans_in(text)
@@ -140,6 +139,7 @@ def test_a_day_counted_from_another_counts_from_it_as_its_own_status_reads_it():
     for cands in ([call, plan, later], [plan, call, later]):
         assert sorted(e["date"]["value"] for e in assemble(text, "2025-10-27", cands)
                       if e["status"] == "occurred") == ["2025-10-06", "2025-10-16"]
+
 
 def test_two_meetings_in_one_sentence():
     text = "Abe met Modi on Monday, and Macron met Scholz on Tuesday."
