@@ -255,8 +255,10 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
     return out
 
 
-# A place the argument pass tags with less certainty does not keep two reports of a pair apart.
-MIN_PLACE_SCORE = 0.9
+# A date or place the argument pass tags with less certainty does not keep two reports of a pair
+# apart: "the meeting" whose window half-tags the "in November" of another clause is still the
+# meeting on Monday. Dates share the places' floor (README, appendix, *Two reports of one day*).
+MIN_APART_SCORE = 0.9
 
 
 def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict,
@@ -271,7 +273,7 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         """The days the mention's date may mean: a day, or the week, month or year a phrase names
         ("last met in June" is not the meeting "on Thursday" in September)."""
         spans = [a for a in c.args if a.label == "DATE"]
-        if not spans:
+        if not spans or spans[0].score < MIN_APART_SCORE:
             return None
         a = spans[0]
         if value := dates[(a.start, a.end, c.trigger.label)]["value"]:
@@ -289,7 +291,7 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         """The places named in the mention's own sentence: "met in Bangkok" and "talks in Beijing"
         are two meetings of one pair; "Beijing" and "the Great Hall in Beijing" may be one."""
         here = sentence_of(bounds, c.trigger.start)
-        return {doc.surface(a).lower() for a in c.args if a.label == "LOCATION" and a.score >= MIN_PLACE_SCORE
+        return {doc.surface(a).lower() for a in c.args if a.label == "LOCATION" and a.score >= MIN_APART_SCORE
                 and sentence_of(bounds, a.start) == here}
 
     def same_place(ps: set[str], qs: set[str]) -> bool:
@@ -297,6 +299,12 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
 
     def overlap(r: tuple[dt.date, dt.date], q: tuple[dt.date, dt.date]) -> bool:
         return r[0] <= q[1] and q[0] <= r[1]
+
+    def same_day(d: tuple[dt.date, dt.date] | None, qs: list[tuple[dt.date, dt.date]]) -> bool:
+        """Whether a mention and a group are dated to one and the same day: a pair seldom meets
+        twice a day, so the headline's "at the DMZ" and the body's "inside Freedom House" are one
+        meeting's places."""
+        return d is not None and d[0] == d[1] and bool(qs) and all(q == d for q in qs)
 
     def hosted_by(hosts: set[int], code: str) -> bool:
         """Whether a meeting's other parties may be of the visited country: one is, or one's
@@ -322,7 +330,8 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         # meeting (the summit, not the bilateral on its sidelines).
         fits = [g for g in groups if g[2][0].trigger.label == c.trigger.label
                 and (len(p & g[0]) >= 2 or (len(p) == 1 and p <= g[0])) and len(p - g[0]) <= 1
-                and (d is None or all(overlap(d, q) for q in g[1])) and same_place(where, g[3])
+                and (d is None or all(overlap(d, q) for q in g[1]))
+                and (same_place(where, g[3]) or same_day(d, g[1]))
                 and (visited is None or hosted_by(g[0] - p, visited))]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))

@@ -718,6 +718,30 @@ def test_one_pair_at_two_places_is_two_meetings_and_a_wider_place_name_is_the_sa
     assert [(e["location"]["text"], len(e["trigger_mentions"])) for e in events] == [("Bangkok", 1), ("Beijing", 2)]
 
 
+def test_a_date_tagged_with_less_certainty_does_not_split_two_reports_of_a_meeting():
+    # The second window half-tags the "in November" of another meeting's clause.
+    text = ("Qin met Burns in Beijing on Monday. "
+            "At the meeting Qin said ties had soured since Biden and Xi met in November.")
+    s = spans_in(text)
+    c1 = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin"), s("PARTICIPANT", "Burns"), s("DATE", "on Monday")])
+    c2 = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Qin", 1), s("PARTICIPANT", "Burns"),
+                                              s("DATE", "in November", score=0.52)])
+    (event,) = assemble(text, "2023-05-10", [c1, c2])
+    assert len(event["trigger_mentions"]) == 2 and event["date"]["value"] == "2023-05-08"
+
+
+def test_two_reports_of_one_pair_on_one_day_are_one_meeting_whatever_places_they_name():
+    text = "Trump meets Kim at the DMZ. Trump met Kim on Sunday. The meeting inside Freedom House on Sunday ran long."
+    s = spans_in(text)
+    c1 = Candidate(s("occurred", "meets"), [s("PARTICIPANT", "Trump"), s("PARTICIPANT", "Kim"),
+                                            s("LOCATION", "DMZ"), s("DATE", "on Sunday")])
+    c2 = Candidate(s("occurred", "meeting"), [s("PARTICIPANT", "Trump", 1), s("PARTICIPANT", "Kim", 1),
+                                              s("LOCATION", "Freedom House"), s("DATE", "on Sunday", 1)])
+    (event,) = assemble(text, "2019-06-30", [c1, c2])
+    assert [m["text"] for m in event["trigger_mentions"]] == ["meets", "meeting"]
+    assert event["date"]["value"] == "2019-06-30"
+
+
 def test_places_tagged_together_for_one_mention_are_one_meeting_s_place():
     text = "Trudeau met Trump at Mar-a-Lago. The resort is in Florida. The dinner in Florida ran three hours."
     parties = [span(text, "PARTICIPANT", "Trudeau"), span(text, "PARTICIPANT", "Trump")]
