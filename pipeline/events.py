@@ -271,7 +271,8 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
 
     def when(c: Candidate) -> tuple[dt.date, dt.date] | None:
         """The days the mention's date may mean: a day, or the week, month or year a phrase names
-        ("last met in June" is not the meeting "on Thursday" in September)."""
+        ("last met in June" is not the meeting "on Thursday" in September). Its first date phrase
+        only, and only if tagged surely: a sure phrase of another clause is not its own."""
         spans = [a for a in c.args if a.label == "DATE"]
         if not spans or spans[0].score < MIN_APART_SCORE:
             return None
