@@ -20,6 +20,16 @@ _SHORT = {"us": "USA", "u.s.": "USA", "u.s": "USA", "america": "USA", "uk": "GBR
 _GENERIC = {"central", "united", "saint", "democratic", "republic", "great", "equatorial", "northern",
             "southern", "western", "eastern", "federated", "holy", "marshall", "cocos", "christmas", "falkland",
             "costa"}  # a surname ("António Costa") before it is Costa Rica
+# Alternative spellings and stems that are English words or surnames ("Island" for Iceland, "Turks"
+# for the Turks and Caicos Islands, "Mann" for the Isle of Man).
+_NOT_NAMES = {"island", "heard", "mann", "wallis", "turks"}
+# Regions whose names hold a country's: "Latin American" is not the United States, nor is the
+# "North America and Oceania division" of China's foreign ministry.
+_REGIONS = re.compile(r"(?<![\w.])(?:(?:north|south|central|latin|ibero|pan|inter|meso)[- ]americ(?:a|an|as)"
+                      r"|the americas|organi[sz]ation of american states)(?![\w])", re.I)
+# A country after "to" or "in" is where a mission is posted, not whom it represents ("OSCE mission
+# to Moldova", "Embassy of Chile in Washington").
+_POSTED = re.compile(r"(?<![\w])(?:to|in)\s+(?:the\s+)?$")
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +64,7 @@ def _names() -> dict[str, str]:
         if len(codes) == 1 and stem not in _GENERIC:
             names.setdefault(stem, codes.pop())
     names.update(_SEATS)
-    return names
+    return {k: v for k, v in names.items() if k not in _NOT_NAMES}
 
 
 @lru_cache(maxsize=1)
@@ -66,15 +76,20 @@ def _index() -> list[tuple[re.Pattern, str]]:
 
 @lru_cache(maxsize=8192)  # assembly asks about the same few dozen phrases of an article many times
 def country_code(text: str | None) -> str | None:
-    """The ISO alpha-3 code of the country a phrase names or implies, or None."""
+    """The ISO alpha-3 code of the country a phrase names or implies, or None: a short form first
+    ("US"), then the longest name; not a region's ("Latin American") nor a posting's ("to Moldova")."""
     if not text:
         return None
-    low = text.lower().strip()
-    for token in re.findall(r"[a-z.]+", low):
-        if token in _SHORT:
-            return _SHORT[token]
+    low = _REGIONS.sub(lambda m: " " * len(m.group()), text.lower().strip())
+
+    def posted(start: int) -> bool:
+        return bool(_POSTED.search(low, 0, start))
+
+    for token in re.finditer(r"[a-z.]+", low):
+        if token.group() in _SHORT and not posted(token.start()):
+            return _SHORT[token.group()]
     for pattern, code in _index():
-        if pattern.search(low):
+        if any(not posted(m.start()) for m in pattern.finditer(low)):
             return code
     return None
 

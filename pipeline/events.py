@@ -28,13 +28,20 @@ MIN_PARTY_SCORE = 0.9
 MIN_COUNTRY_PARTY_SCORE = 0.6
 
 
+# What may stand between a title or affiliation and the name it precedes: spaces, a hyphen, and
+# the possessive the tagger leaves out of a country ("Japan's Fumio Kishida").
+_CHAIN = re.compile(r"(?:['’]s?)?[\s\u00a0-]*")
+
+
 def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str,
             names: list[PredSpan]) -> PredSpan | None:
     """The mention a title or affiliation describes: the name it directly precedes ("US
-    Ambassador Nicholas Burns"), else the nearest party of its window ("Liu Jianchao, head of
-    ..."). The name it precedes may be any tagged in the article (`names`), a party or not: else
-    the window's nearest party would take "Ambassador" of a Burns tagged elsewhere or with too
-    little certainty to be a party. The caller gives a title whose name is no party to nobody."""
+    Ambassador Nicholas Burns", "Japan's Fumio Kishida"), else the nearest party of its window
+    ("Liu Jianchao, head of ..."). The name it precedes may be any tagged in the article (`names`),
+    a party or not: else the window's nearest party would take "Ambassador" of a Burns tagged
+    elsewhere or with too little certainty to be a party; and in "Italy's Giorgia Meloni, Japan's
+    Fumio Kishida" the nearest is the name before. The caller gives a title whose name is no party
+    to nobody."""
     after = [p for p in names if p.start >= a.end]
     if after:
         p = min(after, key=lambda p: p.start)
@@ -42,7 +49,7 @@ def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text
         for m in modifiers:  # other titles/affiliations in between do not break the chain
             if a.end <= m.start and m.end <= p.start:
                 gap[m.start - a.end : m.end - a.end] = " " * (m.end - m.start)
-        if not "".join(gap).strip(" \u00a0-"):
+        if _CHAIN.fullmatch("".join(gap)):
             return p
 
     def gap(p: PredSpan) -> int:

@@ -13,6 +13,18 @@ def test_country_code(text, code):
     assert country_code(text) == code
 
 
+@pytest.mark.parametrize("text,code", [
+    ("North America and Oceania division of the Chinese foreign ministry", "CHN"),
+    ("Community of Latin American and Caribbean States", None), ("Ibero-American", None),
+    ("Organization of American States", None), ("Inter-American Development Bank", None),
+    ("OSCE mission to Moldova", None), ("Embassy of Chile in Washington", "CHL"),
+    ("Chinese embassy in Washington", "CHN"), ("Alternative for Germany", "DEU"),
+    ("Island", None), ("Turks", None),
+])
+def test_a_region_a_posting_or_an_english_word_is_no_country(text, code):
+    assert country_code(text) == code
+
+
 @pytest.mark.parametrize("text,answer", [
     ("China", True), ("the United States", True), ("US", True), ("Kremlin", True), ("China's", True),
     ("Philippines'", True), ("Bank of China", False), ("Michael Jordan", False), ("China's envoy", False),

@@ -956,3 +956,17 @@ def test_a_country_tagged_below_its_floor_completes_a_mention_with_one_party():
                                                s("PARTICIPANT", "China", score=0.45)])
     [event] = assemble(text, None, [visit])
     assert [p["name"] for p in event["participants"]] == ["Rick Waters", "China"]
+
+
+def test_a_country_in_the_possessive_goes_to_the_name_after_it_not_the_one_before():
+    text = ("On Tuesday Sunak met Italy's Giorgia Meloni, Japan's Fumio Kishida and Canada’s Prime Minister "
+            "Justin Trudeau in Bali.")
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Sunak"), s("AFFILIATION", "Italy"),
+                                        s("PARTICIPANT", "Giorgia Meloni"), s("AFFILIATION", "Japan"),
+                                        s("PARTICIPANT", "Fumio Kishida"), s("AFFILIATION", "Canada"),
+                                        s("TITLE", "Prime Minister"), s("PARTICIPANT", "Justin Trudeau")])
+    (event,) = assemble(text, "2022-11-15", [c])
+    assert [(p["name"], p["country"]) for p in event["participants"]] == [
+        ("Sunak", None), ("Giorgia Meloni", "ITA"), ("Fumio Kishida", "JPN"), ("Justin Trudeau", "CAN")]
+    assert event["participants"][3]["title"] == "Prime Minister"
