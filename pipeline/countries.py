@@ -103,6 +103,20 @@ def _state_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=1)
+def _peoples() -> frozenset[str]:
+    """Lower-cased demonyms ("turkish", "american")."""
+    return frozenset(i["demonym"].lower() for i in _infos() if i.get("demonym")) - _NOT_NAMES
+
+
+def written_country(text: str | None) -> str | None:
+    """The code of a country named by its own name, possessive or not, or by its people ("Rwanda's",
+    "the US", "Turkish"); not by its capital, which before a name mostly says where ("In Kyiv
+    Zelensky ...")."""
+    low = _bare(text)
+    return country_code(low) if low in _state_names() or low in _peoples() else None
+
+
 def _bare(text: str | None) -> str:
     """Lower case, without a leading "the" or the possessive the tagger often cuts with a name."""
     low = re.sub(r"^the\s+", "", (text or "").lower().strip())

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .countries import country_code, is_country_name, is_state_name
+from .countries import country_code, is_country_name, is_state_name, written_country
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w\-]")
 _CALENDAR_WORD = re.compile(rf"(?:{'|'.join([*calendar.day_name, *calendar.month_name[1:]])})\b")
@@ -204,7 +204,26 @@ class Entities:
             code = country_code(self.surface(a))
             if code:
                 return code
-        return name_country(self.name(i), titled=bool(e.titles)) if len(name_words(self.name(i))) <= 3 else None
+        if len(name_words(self.name(i))) <= 3 and (code := name_country(self.name(i), titled=bool(e.titles))):
+            return code
+        proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
+        return next((c for m in sorted(proper, key=lambda m: m.start) if (c := self.country_before(m))), None)
+
+    def country_before(self, m: PredSpan) -> str | None:
+        """The country written just before a name, across capitalised title words: "Turkish
+        President Tayyip Erdoğan", "Rwanda's Paul Kagame", "Minister of Foreign Affairs of Egypt
+        Sameh Shoukry". For the parties whose affiliation lies outside every argument window."""
+        line = self.text.rfind("\n", 0, m.start) + 1
+        run: list[str] = []
+        for w in reversed(self.text[max(line, m.start - 80) : m.start].split()):
+            if w[-1] in ",.;:!?)\"”" or not (w[:1].isupper() or w in ("of", "the")):
+                break
+            run.insert(0, w)
+        for k in range(len(run) - 1, -1, -1):  # the word nearest the name first
+            for phrase in ([" ".join(run[k - 1 : k + 1])] if k else []) + [run[k]]:  # "South Korean"
+                if code := written_country(phrase):
+                    return code
+        return None
 
     def name(self, i: int) -> str:
         e = self.entities[i]

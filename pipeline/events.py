@@ -31,6 +31,7 @@ MIN_COUNTRY_PARTY_SCORE = 0.6
 # What may stand between a title or affiliation and the name it precedes: spaces, a hyphen, and
 # the possessive the tagger leaves out of a country ("Japan's Fumio Kishida").
 _CHAIN = re.compile(r"(?:['’]s?)?[\s\u00a0-]*")
+_OF = re.compile(r"[\s\u00a0,]*of\s+(?:the\s+)?")
 
 
 def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text: str,
@@ -42,15 +43,20 @@ def _holder(a: PredSpan, people: list[PredSpan], modifiers: list[PredSpan], text
     elsewhere or with too little certainty to be a party; and in "Italy's Giorgia Meloni, Japan's
     Fumio Kishida" the nearest is the name before. The caller gives a title whose name is no party
     to nobody."""
-    after = [p for p in names if p.start >= a.end]
-    if after:
-        p = min(after, key=lambda p: p.start)
-        gap = list(text[a.end : p.start])
+    def between(lo: int, hi: int) -> str:
+        gap = list(text[lo:hi])
         for m in modifiers:  # other titles/affiliations in between do not break the chain
-            if a.end <= m.start and m.end <= p.start:
-                gap[m.start - a.end : m.end - a.end] = " " * (m.end - m.start)
-        if _CHAIN.fullmatch("".join(gap)):
-            return p
+            if lo <= m.start and m.end <= hi:
+                gap[m.start - lo : m.end - lo] = " " * (m.end - m.start)
+        return "".join(gap)
+
+    after = [p for p in names if p.start >= a.end]
+    if after and _CHAIN.fullmatch(between(a.end, (p := min(after, key=lambda p: p.start)).start)):
+        return p
+    # "Sadyr Japarov of Kyrgyzstan", "Tokayev, President of Kazakhstan": the name before "of".
+    before = [p for p in names if p.end <= a.start]
+    if before and _OF.fullmatch(between((p := max(before, key=lambda p: p.end)).end, a.start)):
+        return p
 
     def gap(p: PredSpan) -> int:
         return max(p.start - a.end, a.start - p.end, 0)

@@ -970,3 +970,28 @@ def test_a_country_in_the_possessive_goes_to_the_name_after_it_not_the_one_befor
     assert [(p["name"], p["country"]) for p in event["participants"]] == [
         ("Sunak", None), ("Giorgia Meloni", "ITA"), ("Fumio Kishida", "JPN"), ("Justin Trudeau", "CAN")]
     assert event["participants"][3]["title"] == "Prime Minister"
+
+
+def test_a_country_after_of_goes_to_the_name_before_it():
+    text = ("Xi met Kassym-Jomart Tokayev of Kazakhstan, Sadyr Japarov of Kyrgyzstan and Emomali Rahmon, "
+            "President of Tajikistan, in Xi'an on Thursday.")
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Xi"), s("PARTICIPANT", "Kassym-Jomart Tokayev"),
+                                        s("AFFILIATION", "Kazakhstan"), s("PARTICIPANT", "Sadyr Japarov"),
+                                        s("AFFILIATION", "Kyrgyzstan"), s("PARTICIPANT", "Emomali Rahmon"),
+                                        s("TITLE", "President"), s("AFFILIATION", "Tajikistan")])
+    (event,) = assemble(text, "2023-05-18", [c])
+    assert [p["country"] for p in event["participants"]] == [None, "KAZ", "KGZ", "TJK"]
+
+
+def test_a_country_written_before_a_name_outside_every_window_gives_the_party_its_country():
+    # The windows tagged no affiliation: the first paragraph's "Turkish President" and "Sweden's" say it.
+    text = ("Turkish President Tayyip Erdogan spoke in Ankara. Sweden's Ulf Kristersson was not there. "
+            "In Kyiv Zelensky waited.\n\nOn Friday Erdogan met Kristersson and Zelensky.")
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Erdogan", 1), s("PARTICIPANT", "Kristersson", 1),
+                                        s("PARTICIPANT", "Zelensky", 1)])
+    (event,) = assemble(text, "2023-03-17", [c])
+    # A capital before a name says where, not whose: Zelensky gets no country from "In Kyiv".
+    assert [(p["name"], p["country"]) for p in event["participants"]] == [
+        ("Erdogan", "TUR"), ("Kristersson", "SWE"), ("Zelensky", None)]
