@@ -28,8 +28,10 @@ _NOT_NAMES = {"island", "heard", "mann", "wallis", "turks"}
 _REGIONS = re.compile(r"(?<![\w.])(?:(?:north|south|central|latin|ibero|pan|inter|meso)[- ]americ(?:a|an|as)"
                       r"|the americas|organi[sz]ation of american states)(?![\w])", re.I)
 # A country after "to" or "in" is where a mission is posted, not whom it represents ("OSCE mission
-# to Moldova", "Embassy of Chile in Washington").
-_POSTED = re.compile(r"(?<![\w])(?:to|in)\s+(?:the\s+)?$")
+# to Moldova", "Embassy of Chile in Washington"), and so are the others of a list there.
+_POSTED = re.compile(r"(?<![\w])(?:to|in)\s+(?:the\s+)?(?:[\w.'’-]+\s*(?:,|and)\s+)*$")
+# In a title, a country after "for" or "on" is a remit ("special envoy for Ukraine", "for China and Taiwan").
+_REMIT = re.compile(r"(?<![\w])(?:to|in|for|on)\s+(?:the\s+)?(?:[\w.'’-]+\s*(?:,|and)\s+)*$")
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +77,7 @@ def _index() -> list[tuple[re.Pattern, str]]:
 
 
 @lru_cache(maxsize=8192)  # assembly asks about the same few dozen phrases of an article many times
-def country_code(text: str | None) -> str | None:
+def country_code(text: str | None, _away: re.Pattern = _POSTED) -> str | None:
     """The ISO alpha-3 code of the country a phrase names or implies, or None: a short form first
     ("US"), then the longest name; not a region's ("Latin American") nor a posting's ("to Moldova")."""
     if not text:
@@ -83,7 +85,7 @@ def country_code(text: str | None) -> str | None:
     low = _REGIONS.sub(lambda m: " " * len(m.group()), text.lower().strip())
 
     def posted(start: int) -> bool:
-        return bool(_POSTED.search(low, 0, start))
+        return bool(_away.search(low, 0, start))
 
     for token in re.finditer(r"[a-z.]+", low):
         if token.group() in _SHORT and not posted(token.start()):
@@ -101,6 +103,12 @@ def _state_names() -> frozenset[str]:
     for info in _infos():
         names.update(f.lower() for f in [info.get("name")] + (info.get("altSpellings") or []) if f and len(f) > 3)
     return frozenset(names)
+
+
+def title_country(title: str | None) -> str | None:
+    """The country a title names as its holder's ("Prime Minister of Norway", "President of the
+    Republic of Finland"); not a posting or remit ("ambassador to China", "envoy for Ukraine")."""
+    return country_code(title, _REMIT)
 
 
 @lru_cache(maxsize=1)

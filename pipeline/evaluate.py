@@ -12,7 +12,7 @@ from seqeval.metrics import classification_report
 from tqdm.auto import tqdm
 
 from .calibration import Calibrator, expected_calibration_error, f1_threshold, fit_calibrator, reliability_plot
-from .countries import country_code
+from .countries import country_code, title_country
 from .entities import name_country
 from .events import Candidate, PredSpan
 from .extract import Article, Extractor, record
@@ -60,6 +60,9 @@ def gold_attributes(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
         if s.entity in out and s.label == "TITLE":
             out[s.entity][0].add(s.text.lower())
         elif s.entity in out and s.label == "AFFILIATION" and (code := country_code(s.text)):
+            out[s.entity][1].add(code)
+    for s in doc.spans:  # a title names its holder's country only where no affiliation does
+        if s.entity in out and s.label == "TITLE" and not out[s.entity][1] and (code := title_country(s.text)):
             out[s.entity][1].add(code)
     for e in doc.entities:
         if not out[e.id][1] and (code := name_country(e.name, titled=bool(out[e.id][0]))):

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.countries import country_code, is_country_name, is_state_name
+from pipeline.countries import country_code, is_country_name, is_state_name, title_country, written_country
 
 
 @pytest.mark.parametrize("text,code", [
@@ -54,3 +54,21 @@ def test_a_party_s_name_implies_a_country_unless_it_is_a_titled_person_s(name, t
     from pipeline.entities import name_country
 
     assert name_country(name, titled) == code
+
+
+@pytest.mark.parametrize("title,code", [
+    ("Prime Minister of Norway", "NOR"), ("President of the Republic of Finland", "FIN"),
+    ("Minister for Foreign Affairs of Ireland", "IRL"), ("Ambassador of Spain to Colombia", "ESP"),
+    ("special envoy for Ukraine", None), ("ambassador to China", None),
+    ("Deputy Assistant Secretary of State for China and Taiwan", None), ("President", None),
+])
+def test_a_title_names_its_holder_s_country_not_a_posting_or_remit(title, code):
+    assert title_country(title) == code
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Turkish", "TUR"), ("Rwanda's", "RWA"), ("the US", "USA"), ("South Korean", "KOR"),
+    ("Kyiv", None), ("Beijing's", None), ("President", None),
+])
+def test_a_country_written_before_a_name_is_a_state_or_its_people_not_a_capital(text, code):
+    assert written_country(text) == code

@@ -995,3 +995,12 @@ def test_a_country_written_before_a_name_outside_every_window_gives_the_party_it
     # A capital before a name says where, not whose: Zelensky gets no country from "In Kyiv".
     assert [(p["name"], p["country"]) for p in event["participants"]] == [
         ("Erdogan", "TUR"), ("Kristersson", "SWE"), ("Zelensky", None)]
+
+
+def test_a_title_that_names_a_country_gives_the_party_its_country():
+    text = "Prime Minister of Norway Jonas Gahr Store met Special Envoy for Ukraine Kurt Volker on Monday."
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("TITLE", "Prime Minister of Norway"), s("PARTICIPANT", "Jonas Gahr Store"),
+                                        s("TITLE", "Special Envoy for Ukraine"), s("PARTICIPANT", "Kurt Volker")])
+    (event,) = assemble(text, "2023-05-08", [c])
+    assert [p["country"] for p in event["participants"]] == ["NOR", None]

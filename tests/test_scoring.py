@@ -120,3 +120,18 @@ def test_agreement_scores_the_shared_documents_and_names_the_rest():
     a, b = [_meeting("d1"), _meeting("d2")], [_meeting("d1"), _meeting("d3")]
     assert agreement(a, b)["documents"] == 1 and agreement(a, b)["event_f1"] == 1.0
     assert unpaired(a, b) == (["d2"], ["d3"])
+
+
+def test_a_gold_title_names_its_holder_s_country_where_no_affiliation_does():
+    from pipeline.evaluate import gold_attributes
+
+    text = "Prime Minister of Norway Jonas Gahr Store met the US envoy for Ukraine Kurt Volker."
+    spans = [("TITLE", "Prime Minister of Norway", "n"), ("PARTICIPANT", "Jonas Gahr Store", "n"),
+             ("AFFILIATION", "US", "v"), ("TITLE", "envoy for Ukraine", "v"), ("PARTICIPANT", "Kurt Volker", "v")]
+    doc = Document.from_json({
+        "id": "d", "text": text,
+        "spans": [{"id": f"s{k}", "label": lab, "start": text.index(t), "end": text.index(t) + len(t), "text": t,
+                   "entity": e} for k, (lab, t, e) in enumerate(spans)],
+        "entities": [{"id": "n", "name": "Jonas Gahr Store"}, {"id": "v", "name": "Kurt Volker"}], "events": []})
+    attrs = gold_attributes(doc)
+    assert (attrs["n"][1], attrs["v"][1]) == ({"NOR"}, {"USA"})  # a remit ("for Ukraine") names none
