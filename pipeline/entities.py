@@ -213,27 +213,49 @@ class Entities:
         proper = [m for m in e.mentions if not is_nominal(self.surface(m))]
         return next((c for m in sorted(proper, key=lambda m: m.start) if (c := self.country_before(m))), None)
 
+    def words_before(self, m: PredSpan) -> tuple[list[re.Match], bool]:
+        """The run of capitalised words (and "of", "the") just before a mention, on its line and
+        within 80 characters ("Turkish President Tayyip" before "Erdoğan"), and whether a
+        preposition opens it ("for Ukraine Kurt Volker")."""
+        line = max(self.text.rfind("\n", 0, m.start) + 1, m.start - 80)
+        words = list(_WORD.finditer(self.text, line, m.start))
+        run: list[re.Match] = []
+        for w in reversed(words):
+            t = w.group()
+            if t[-1] in ",.;:!?)\"”" or not (t[:1].isupper() or t in ("of", "the")):
+                break
+            run.insert(0, w)
+        return run, len(words) > len(run) and words[-len(run) - 1].group().lower() in _PREPOSITIONS
+
     def country_before(self, m: PredSpan) -> str | None:
         """The country written just before a name, across capitalised title words: "Turkish
         President Tayyip Erdoğan", "Rwanda's Paul Kagame", "Minister of Foreign Affairs of Egypt
         Sameh Shoukry". For the parties whose affiliation lies outside every argument window."""
-        line = self.text.rfind("\n", 0, m.start) + 1
-        run: list[str] = []
-        words = self.text[max(line, m.start - 80) : m.start].split()
-        for w in reversed(words):
-            if w[-1] in ",.;:!?)\"”" or not (w[:1].isupper() or w in ("of", "the")):
-                break
-            run.insert(0, w)
-        # A state's bare name right after a preposition is a place or a remit ("Special Envoy for
-        # Ukraine Kurt Volker"); its people or its possessive are not ("with Chinese President Xi").
-        placed = len(words) > len(run) and words[-len(run) - 1].lower() in _PREPOSITIONS
+        run, placed = self.words_before(m)
         for k in range(len(run) - 1, -1, -1):  # the word nearest the name first
             for j in ([k - 1] if k else []) + [k]:  # "South Korean"
-                phrase = " ".join(run[j : k + 1])
+                phrase = self.text[run[j].start() : run[k].end()]
+                # A state's bare name right after a preposition is a place or a remit ("Special Envoy
+                # for Ukraine Kurt Volker"); its people or its possessive are not ("with Chinese President Xi").
                 if j == 0 and placed and is_state_name(phrase) and not _POSSESSIVE.search(phrase):
                     continue
                 if code := written_country(phrase):
                     return code
+        return None
+
+    def title_before(self, m: PredSpan, known: set[str]) -> PredSpan | None:
+        """A title written just before a name, one the article's windows tagged for someone
+        (`known`, lower case): "President" of "Turkish President Tayyip Erdoğan". The nearest to
+        the name, then the longest; up to two first names may stand between."""
+        run, _ = self.words_before(m)
+        title_words = {w for t in known for w in t.split()}
+        for k in range(len(run) - 1, max(len(run) - 4, -1), -1):
+            # Not a title cut short: "Prime" of "Prime Minister", "Prime Minister of" of "... of Sweden".
+            if run[k].group() in ("of", "the") or any(w.group().lower() in title_words for w in run[k + 1 :]):
+                continue
+            for j in range(k + 1):
+                if self.text[run[j].start() : run[k].end()].lower() in known:
+                    return PredSpan("TITLE", run[j].start(), run[k].end(), 0.0)
         return None
 
     def name(self, i: int) -> str:
@@ -257,6 +279,7 @@ class Entities:
         return first[max(counts, key=lambda t: (counts[t], -first[t].start))]
 
 
+_WORD = re.compile(r"\S+")
 _PREPOSITIONS = {"to", "in", "for", "on", "at", "from", "with", "by", "into", "toward", "towards", "between"}
 _SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to", "or", "so", "we", "us", "my",
                 "no", "do", "be", "is", "me", "go", "up", "mr", "ms", "dr", "st", "am", "pm", "a", "i"}

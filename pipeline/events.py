@@ -179,8 +179,24 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
                           lambda a: party_like(a) and not nominal(a)):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
+    _titles_outside(doc, candidates)
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
+
+
+def _titles_outside(doc: Entities, candidates: list[Candidate]) -> None:
+    """A person whose windows tagged no title takes one written just before a name of theirs,
+    where a window tagged that title for someone ("Turkish President Tayyip Erdoğan" in a first
+    paragraph no window reached)."""
+    known = {doc.surface(a).lower() for c in candidates for a in c.args
+             if a.label == "TITLE" and _plausible_modifier(doc.surface(a))}
+    for i, e in enumerate(doc.entities):
+        if e.titles or is_country_name(doc.name(i)):
+            continue
+        for m in sorted(e.mentions, key=lambda m: m.start):
+            if not is_nominal(doc.surface(m)) and (title := doc.title_before(m, known)):
+                e.titles.append(title)
+                break
 
 
 def _describe(doc: Entities, candidates: list[Candidate], participants: dict, names: list[PredSpan]) -> None:

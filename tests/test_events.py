@@ -1004,3 +1004,19 @@ def test_a_title_that_names_a_country_gives_the_party_its_country():
                                         s("TITLE", "Special Envoy for Ukraine"), s("PARTICIPANT", "Kurt Volker")])
     (event,) = assemble(text, "2023-05-08", [c])
     assert [p["country"] for p in event["participants"]] == ["NOR", None]
+
+
+def test_a_title_written_before_a_name_outside_every_window_is_the_party_s():
+    # No window reached the first paragraph; "President" is a title the windows tagged for Putin.
+    text = ("Turkish President Tayyip Erdogan spoke in Ankara. Prime Minister of Sweden Ulf Kristersson was away.\n\n"
+            "On Friday Erdogan met President Vladimir Putin and Kristersson.")
+    s = spans_in(text)
+    c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Erdogan", 1), s("TITLE", "President", 1),
+                                        s("PARTICIPANT", "Vladimir Putin"), s("PARTICIPANT", "Kristersson", 1),
+                                        s("TITLE", "Prime Minister of")])  # a cut title, tagged elsewhere
+    (event,) = assemble(text, "2023-03-17", [c])
+    erdogan, putin, kristersson = event["participants"]
+    assert (erdogan["title"], putin["title"]) == ("President", "President")
+    assert text[erdogan["title_mention"]["start"]:erdogan["title_mention"]["end"]] == "President"
+    assert erdogan["title_mention"]["start"] == text.index("President")  # the first paragraph's
+    assert kristersson["title"] is None  # no title ends with "of"
