@@ -222,7 +222,9 @@ class Entities:
         run: list[re.Match] = []
         for w in reversed(words):
             t = w.group()
-            if t[-1] in ",.;:!?)\"”" or not (t[:1].isupper() or t in ("of", "the")):
+            # A sentence's last word ends the run; an abbreviation's dots do not ("U.S. President").
+            ended = t[-1] in ",;:!?)\"”" or (t[-1] == "." and "." not in t[:-1])
+            if ended or not (t[:1].isupper() or t in ("of", "the")):
                 break
             run.insert(0, w)
         return run, len(words) > len(run) and words[-len(run) - 1].group().lower() in _PREPOSITIONS

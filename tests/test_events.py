@@ -987,14 +987,15 @@ def test_a_country_after_of_goes_to_the_name_before_it():
 def test_a_country_written_before_a_name_outside_every_window_gives_the_party_its_country():
     # The windows tagged no affiliation: the first paragraph's "Turkish President" and "Sweden's" say it.
     text = ("Turkish President Tayyip Erdogan spoke in Ankara. Sweden's Ulf Kristersson was not there. "
-            "In Kyiv Zelensky waited.\n\nOn Friday Erdogan met Kristersson and Zelensky.")
+            "In Kyiv Zelensky waited. U.S. Secretary of State Antony Blinken flew in.\n\n"
+            "On Friday Erdogan met Kristersson, Blinken and Zelensky.")
     s = spans_in(text)
     c = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Erdogan", 1), s("PARTICIPANT", "Kristersson", 1),
-                                        s("PARTICIPANT", "Zelensky", 1)])
+                                        s("PARTICIPANT", "Blinken", 1), s("PARTICIPANT", "Zelensky", 1)])
     (event,) = assemble(text, "2023-03-17", [c])
     # A capital before a name says where, not whose: Zelensky gets no country from "In Kyiv".
     assert [(p["name"], p["country"]) for p in event["participants"]] == [
-        ("Erdogan", "TUR"), ("Kristersson", "SWE"), ("Zelensky", None)]
+        ("Erdogan", "TUR"), ("Kristersson", "SWE"), ("Blinken", "USA"), ("Zelensky", None)]
 
 
 def test_a_title_that_names_a_country_gives_the_party_its_country():
