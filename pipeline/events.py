@@ -165,6 +165,8 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     bounds = sentence_bounds(text)
     for c in candidates:
         participants[id(c)] = _local(doc, c, _not_own_state(doc, participants[id(c)], bounds), bounds)
+        if attendance(text, c) == "absent":  # "Trump did not join the talks": he is no party to them
+            participants[id(c)] = []
     dates = _dates(doc, document_date, candidates)
     groups = _group(doc, candidates, participants, dates, bounds, document_date)
 
@@ -289,6 +291,27 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
 # meeting on Monday. Dates share the places' floor (README, appendix, *Two reports of one day*).
 MIN_APART_SCORE = 0.9
 
+# "Xie Feng also attended the meeting", "Taking part in the talks were ...": the people named are
+# attendees of a meeting just reported, not the parties of a meeting of their own (GUIDELINES,
+# *Attendees*).
+_ATTENDED = re.compile(r"\b(?:attend(?:s|ed|ing)?|join(?:s|ed|ing)?|t(?:ake|akes|ook|aking) part in|"
+                       r"s(?:it|its|at|itting) in on|present at|participat(?:e|es|ed|ing) in)\s+(?:the|that|this)\s+$",
+                       re.I)
+_NOT = re.compile(r"\b(?:not|never|no longer)\b|n['’]t\b", re.I)
+
+
+_DESCRIBED = re.compile(r"\s+(?:of|between|with|among)\b")  # "attended the meeting of EU leaders": another
+
+
+def attendance(text: str, c: Candidate) -> str | None:
+    """Whether a trigger mention is "attended the meeting" ("attended"), its negation ("did not
+    join the talks": "absent"), or neither (None)."""
+    before = text[max(0, c.trigger.start - 60) : c.trigger.start]
+    if not (m := _ATTENDED.search(before)) or _DESCRIBED.match(text, c.trigger.end):
+        return None
+    clause = re.split(r"[,;.:]", before[: m.start()])[-1]
+    return "absent" if _NOT.search(" ".join(clause.split()[-3:])) else "attended"
+
 
 def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict,
            bounds: list[tuple[int, int]], document_date: str | None = None) -> list[list[Candidate]]:
@@ -347,7 +370,21 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
     groups: list[tuple[set[int], list[tuple[dt.date, dt.date]], list[Candidate], set[str]]] = []
     # The most confident mentions with the fewest parties found groups: a sentence that reports two
     # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
-    for c in sorted(candidates, key=lambda c: (len(parties(c)) < 2, len(parties(c)), -c.trigger.score)):
+    def anchor(c: Candidate, days: list[tuple[dt.date, dt.date]]) -> tuple | None:
+        """The meeting an attendance mention refers back to: the group of the nearest trigger
+        mention before it (in another group), in its sentence or the two before, of its status and
+        its days."""
+        here = sentence_of(bounds, c.trigger.start)
+        near = [(x.trigger.start, g) for g in groups for x in g[2]
+                if x.trigger.start < c.trigger.start and not any(y is c for y in g[2])
+                and here - sentence_of(bounds, x.trigger.start) <= 2 and x.trigger.label == c.trigger.label]
+        g = max(near, key=lambda t: t[0])[1] if near else None
+        return g if g and all(overlap(d, q) for d in days for q in g[1]) else None
+
+    # Attendance mentions come last: the meeting they refer back to must have its group first.
+    order = sorted(candidates, key=lambda c: (attendance(doc.text, c) is not None, len(parties(c)) < 2,
+                                              len(parties(c)), -c.trigger.score))
+    for c in order:
         p = parties(c)
         if not p:
             continue
@@ -363,6 +400,8 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
                 and (d is None or all(overlap(d, q) for q in g[1]))
                 and (same_place(where, g[3]) or same_day(d, g[1]))
                 and (visited is None or hosted_by(g[0] - p, visited))]
+        if not fits and attendance(doc.text, c) == "attended" and (g := anchor(c, [d] if d else [])):
+            fits = [g]
         if fits:
             g = min(fits, key=lambda g: min(abs(x.trigger.start - c.trigger.start) for x in g[2]))
             if d:
@@ -371,19 +410,33 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
             g[2].append(c)
         elif len(p) >= 2:
             groups.append((set(p), [d] if d else [], [c], set(where)))
+    # An attendance mention that founded a group of its own ("The meeting on Friday" after "Xie
+    # Feng also attended the meeting" borrows Xie's party) brings that group to its meeting.
+    for c in candidates:
+        own = next((g for g in groups if any(x is c for x in g[2])), None)
+        if own and attendance(doc.text, c) == "attended" and (g := anchor(c, own[1])):
+            g[1].extend(own[1])
+            g[2].extend(own[2])
+            g[3].update(own[3])
+            groups.remove(own)
     return [g[2] for g in groups]
 
 
-def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: list[int]) -> set[int]:
+def _supported(doc: Entities, group: list[Candidate], participants: dict, ids: list[int],
+               bounds: list[tuple[int, int]]) -> set[int]:
     """Beyond its two best-supported parties, a meeting keeps only parties that at least half of
     its trigger mentions name: a third party tagged by one of three reports of a bilateral is
-    mostly a bystander of that one sentence (exact event F1 +0.03 in CV, README)."""
+    mostly a bystander of that one sentence (exact event F1 +0.03 in CV, README). Attendees
+    stay: "also attended the meeting" names them once."""
     if len(ids) <= 2:
         return set(ids)
     named = [{doc.of_mention[(m.start, m.end)]: m.score for m in participants[id(c)]} for c in group]
     support = {i: sum(i in n for n in named) / len(group) for i in ids}
     best = {i: max(n[i] for n in named if i in n) for i in ids}
-    return set(sorted(ids, key=lambda i: (-support[i], -best[i]))[:2]) | {i for i in ids if support[i] >= 0.5}
+    attendees = {doc.of_mention[(m.start, m.end)] for c in group if attendance(doc.text, c) == "attended"
+                 for m in participants[id(c)] if sentence_of(bounds, m.start) == sentence_of(bounds, c.trigger.start)}
+    return (set(sorted(ids, key=lambda i: (-support[i], -best[i]))[:2]) | {i for i in ids if support[i] >= 0.5}
+            | attendees)
 
 
 def _pick_date(group: list[Candidate], primary: Candidate, spans: list[PredSpan],
@@ -422,7 +475,7 @@ def _event(doc: Entities, group: list[Candidate], participants: dict, dates: dic
             i = doc.of_mention[(m.start, m.end)]
             if i not in ids:
                 ids.append(i)
-    keep = _supported(doc, group, participants, ids)
+    keep = _supported(doc, group, participants, ids, bounds)
     ids = [i for i in ids if i in keep]
     participants = {**participants, **{id(c): [m for m in participants[id(c)]
                                                if doc.of_mention[(m.start, m.end)] in keep] for c in group}}

@@ -1021,3 +1021,65 @@ def test_a_title_written_before_a_name_outside_every_window_is_the_party_s():
     assert text[erdogan["title_mention"]["start"]:erdogan["title_mention"]["end"]] == "President"
     assert erdogan["title_mention"]["start"] == text.index("President")  # the first paragraph's
     assert kristersson["title"] is None  # no title ends with "of"
+
+
+@pytest.mark.parametrize("before, trigger, after, expected", [
+    ("Xie Feng also attended the ", "meeting", ", as did Kritenbrink.", "attended"),
+    ("Taking part in the ", "talks", " on the Argentine side were Cafiero and Kulfas.", "attended"),
+    ("Rutte sat in on that ", "session", ".", "attended"),
+    ("Trump did not join the ", "talks", ", a White House official said.", "absent"),
+    ("Ramaphosa is not expected to attend the ", "signing", " himself.", "absent"),
+    ("Macron attended the ", "meeting", " of EU leaders in Brussels.", None),  # another meeting, described
+    ("Qin held ", "talks", " with Burns.", None),
+])
+def test_attendance_mentions(before, trigger, after, expected):
+    from pipeline.events import attendance
+
+    text = before + trigger + after
+    assert attendance(text, Candidate(span(text, "occurred", trigger), [])) == expected
+
+
+ATTENDED = ("Antony Blinken met Liu Jianchao in Washington on Friday. They held talks on Taiwan and "
+            "discussions on fentanyl. Xie Feng also attended the meeting, as did Daniel Kritenbrink. "
+            "The meeting on Friday was closed to the press.")
+
+
+def test_attendees_join_the_meeting_they_attended():
+    s = spans_in(ATTENDED)
+    pair = [s("PARTICIPANT", "Antony Blinken"), s("PARTICIPANT", "Liu Jianchao")]
+    attendees = [s("PARTICIPANT", "Xie Feng"), s("PARTICIPANT", "Daniel Kritenbrink")]
+    met = Candidate(s("occurred", "met"), pair + [s("DATE", "on Friday"), s("LOCATION", "Washington")])
+    attended = Candidate(s("occurred", "meeting"), attendees)
+    # Named once among four reports of the meeting, the attendees still take part in it.
+    events = assemble(ATTENDED, "2024-01-13", [met, Candidate(s("occurred", "talks"), pair),
+                                               Candidate(s("occurred", "discussions"), pair), attended])
+    assert [[p["name"] for p in e["participants"]] for e in events] == [
+        ["Antony Blinken", "Liu Jianchao", "Xie Feng", "Daniel Kritenbrink"]]
+    # "The meeting on Friday" borrows the attendees from the sentence before: it founds a group of
+    # its own, which the attendance mention brings to the meeting.
+    later = Candidate(s("occurred", "meeting", 1), attendees + [s("DATE", "on Friday", 1)])
+    events = assemble(ATTENDED, "2024-01-13", [met, attended, later])
+    assert len(events) == 1
+    assert [m["text"] for m in events[0]["trigger_mentions"]] == ["met", "meeting", "meeting"]
+    assert events[0]["date"]["value"] == "2024-01-12"
+
+
+def test_attendance_on_another_day_is_another_meeting():
+    text = "Macron met Scholz in Berlin on Monday. Rutte and Costa attended the summit on Thursday."
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Macron"), s("PARTICIPANT", "Scholz"),
+                                           s("DATE", "on Monday")])
+    summit = Candidate(s("occurred", "summit"), [s("PARTICIPANT", "Rutte"), s("PARTICIPANT", "Costa"),
+                                                 s("DATE", "on Thursday")])
+    events = assemble(text, "2025-03-08", [met, summit])
+    assert [[p["name"] for p in e["participants"]] for e in events] == [["Macron", "Scholz"], ["Rutte", "Costa"]]
+
+
+def test_who_did_not_join_the_talks_is_no_party():
+    text = "Maros Sefcovic met Howard Lutnick in Washington on Monday. Donald Trump did not join the talks."
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Maros Sefcovic"), s("PARTICIPANT", "Howard Lutnick")])
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Maros Sefcovic"), s("PARTICIPANT", "Howard Lutnick"),
+                                               s("PARTICIPANT", "Donald Trump")])
+    (event,) = assemble(text, "2025-02-20", [met, talks])
+    assert [p["name"] for p in event["participants"]] == ["Maros Sefcovic", "Howard Lutnick"]
