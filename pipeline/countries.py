@@ -112,6 +112,12 @@ def title_country(title: str | None) -> str | None:
     return country_code(title, _REMIT)
 
 
+def ends_in_remit(text: str) -> bool:
+    """Whether a country after this text is a remit or posting ("Secretary of State for China
+    and", "Ambassador to the"), not whom it represents."""
+    return bool(_REMIT.search(text.lower()))
+
+
 @lru_cache(maxsize=1)
 def _peoples() -> frozenset[str]:
     """Lower-cased demonyms ("turkish", "american")."""

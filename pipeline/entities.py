@@ -227,7 +227,9 @@ class Entities:
             if ended or not (t[:1].isupper() or t in ("of", "the")):
                 break
             run.insert(0, w)
-        return run, len(words) > len(run) and words[-len(run) - 1].group().lower() in _PREPOSITIONS
+        placed = len(words) > len(run) and words[-len(run) - 1].group().lower() in _PREPOSITIONS
+        # ... or the last of a list after one ("for China and Taiwan Mark Lambert").
+        return run, placed or bool(run and _LISTED.search(self.text, line, run[0].start()))
 
     def country_before(self, m: PredSpan) -> str | None:
         """The country written just before a name, across capitalised title words: "Turkish
@@ -283,6 +285,7 @@ class Entities:
 
 _WORD = re.compile(r"\S+")
 _PREPOSITIONS = {"to", "in", "for", "on", "at", "from", "with", "by", "into", "toward", "towards", "between"}
+_LISTED = re.compile(rf"\b(?:{'|'.join(_PREPOSITIONS)})\s+(?:the\s+)?(?:[\w.'’-]+\s*(?:,|and)\s+)+$", re.I)
 _SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to", "or", "so", "we", "us", "my",
                 "no", "do", "be", "is", "me", "go", "up", "mr", "ms", "dr", "st", "am", "pm", "a", "i"}
 

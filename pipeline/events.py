@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from .alignment import sentence_bounds, sentence_of
-from .countries import country_code, is_country_name
+from .countries import country_code, ends_in_remit, is_country_name
 from .dates import complete_date, date_range, resolve_date
 from .entities import Candidate, Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
 from .second_party import add_hosts, add_unsure_parties, visited_place
@@ -208,9 +208,17 @@ def _describe(doc: Entities, candidates: list[Candidate], participants: dict, na
     # minister's, who may be untagged in this window.
     parties = {(m.start, m.end) for c in candidates for m in participants[id(c)]
                if (m.start, m.end) in doc.of_mention and not is_country_name(doc.surface(m))}
+    # A country one window tags inside another's title as its remit ("Deputy Assistant Secretary
+    # of State for China and Taiwan") is not its holder's affiliation.
+    titles = [a for c in candidates for a in c.args if a.label == "TITLE" and _plausible_modifier(doc.surface(a))]
+
+    def remit(a: PredSpan) -> bool:
+        return a.label == "AFFILIATION" and any(t.start <= a.start and a.end <= t.end
+                                                and ends_in_remit(doc.text[t.start : a.start]) for t in titles)
+
     for c in candidates:
-        modifiers = [a for a in c.args
-                     if a.label in ("TITLE", "AFFILIATION") and _plausible_modifier(doc.surface(a))]
+        modifiers = [a for a in c.args if a.label in ("TITLE", "AFFILIATION")
+                     and _plausible_modifier(doc.surface(a)) and not remit(a)]
         people = [m for m in participants[id(c)] if (m.start, m.end) in parties]
         for a in modifiers:
             near = _holder(a, people, modifiers, doc.text, names)

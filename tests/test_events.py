@@ -1083,3 +1083,19 @@ def test_who_did_not_join_the_talks_is_no_party():
                                                s("PARTICIPANT", "Donald Trump")])
     (event,) = assemble(text, "2025-02-20", [met, talks])
     assert [p["name"] for p in event["participants"]] == ["Maros Sefcovic", "Howard Lutnick"]
+
+
+def test_a_country_in_a_title_s_remit_is_not_its_holder_s():
+    text = ("Blinken met Xie Feng on Friday, with Deputy Assistant Secretary of State for China and Taiwan "
+            "Mark Lambert. The talks lasted an hour.")
+    s = spans_in(text)
+    title = s("TITLE", "Deputy Assistant Secretary of State for China and Taiwan")
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Blinken"), s("PARTICIPANT", "Xie Feng"), title,
+                                           s("PARTICIPANT", "Mark Lambert")])
+    # Another window tags the remit's last country as an affiliation of the name after it.
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Blinken"), s("PARTICIPANT", "Xie Feng"),
+                                               s("AFFILIATION", "Taiwan", score=0.6), s("PARTICIPANT", "Mark Lambert")])
+    (event,) = assemble(text, "2024-01-13", [met, talks])
+    lambert = event["participants"][2]
+    assert (lambert["name"], lambert["title"], lambert["affiliation"], lambert["country"]) == (
+        "Mark Lambert", "Deputy Assistant Secretary of State for China and Taiwan", None, None)
