@@ -163,8 +163,10 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         participants[id(c)] = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
 
     bounds = sentence_bounds(text)
+    speakers = _spokespeople(doc)
     for c in candidates:
-        participants[id(c)] = _local(doc, c, _not_own_state(doc, participants[id(c)], bounds), bounds)
+        mentions = [m for m in participants[id(c)] if doc.of_mention[(m.start, m.end)] not in speakers]
+        participants[id(c)] = _local(doc, c, _not_own_state(doc, mentions, bounds), bounds)
         if attendance(text, c) == "absent":  # "Trump did not join the talks": he is no party to them
             participants[id(c)] = []
     dates = _dates(doc, document_date, candidates)
@@ -184,6 +186,16 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     _titles_outside(doc, candidates)
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
+
+
+_SPOKESPERSON = re.compile(r"spokes(?:man|woman|person)\s+$", re.I)
+
+
+def _spokespeople(doc: Entities) -> set[int]:
+    """Parties introduced as spokespeople ("Foreign Ministry spokesman Wang Wenbin"): they speak
+    about meetings, and in the corpus none of them takes part in one."""
+    return {i for i, e in enumerate(doc.entities)
+            if any(_SPOKESPERSON.search(doc.text, max(0, m.start - 20), m.start) for m in e.mentions)}
 
 
 def _titles_outside(doc: Entities, candidates: list[Candidate]) -> None:

@@ -1099,3 +1099,15 @@ def test_a_country_in_a_title_s_remit_is_not_its_holder_s():
     lambert = event["participants"][2]
     assert (lambert["name"], lambert["title"], lambert["affiliation"], lambert["country"]) == (
         "Mark Lambert", "Deputy Assistant Secretary of State for China and Taiwan", None, None)
+
+
+def test_a_spokesperson_is_no_party():
+    text = ("Qin Gang met Nicholas Burns in Beijing on Monday. Foreign Ministry spokesman Wang Wenbin called "
+            "the exchange a normal diplomatic meeting.")
+    s = spans_in(text)
+    met = Candidate(s("occurred", "met"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Nicholas Burns"),
+                                           s("DATE", "on Monday")])
+    exchange = Candidate(s("occurred", "exchange"), [s("PARTICIPANT", "Qin Gang"), s("PARTICIPANT", "Wang Wenbin")])
+    events = assemble(text, "2023-05-10", [met, exchange])
+    assert [[p["name"] for p in e["participants"]] for e in events] == [["Qin Gang", "Nicholas Burns"]]
+    assert [m["text"] for m in events[0]["trigger_mentions"]] == ["met", "exchange"]
