@@ -13,6 +13,7 @@ from .alignment import sentence_bounds, sentence_of
 from .countries import country_code, ends_in_remit, is_country_name
 from .dates import complete_date, date_range, resolve_date
 from .entities import Candidate, Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
+from .roles import attendance, spokespeople
 from .second_party import add_hosts, add_unsure_parties, visited_place
 
 # Party mentions the argument pass tags with less certainty are mostly bystanders (a reporter, a
@@ -163,7 +164,7 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         participants[id(c)] = [m for m in participants[id(c)] if (m.start, m.end) in doc.of_mention]
 
     bounds = sentence_bounds(text)
-    speakers = _spokespeople(doc)
+    speakers = spokespeople(doc)
     for c in candidates:
         mentions = [m for m in participants[id(c)] if doc.of_mention[(m.start, m.end)] not in speakers]
         participants[id(c)] = _local(doc, c, _not_own_state(doc, mentions, bounds), bounds)
@@ -186,16 +187,6 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
     _titles_outside(doc, candidates)
     events = [_event(doc, g, participants, dates, bounds, _foreign(g, groups, bounds)) for g in groups]
     return sorted(events, key=lambda e: e["trigger"]["start"])
-
-
-_SPOKESPERSON = re.compile(r"spokes(?:man|woman|person)\s+$", re.I)
-
-
-def _spokespeople(doc: Entities) -> set[int]:
-    """Parties introduced as spokespeople ("Foreign Ministry spokesman Wang Wenbin"): they speak
-    about meetings, and in the corpus none of them takes part in one."""
-    return {i for i, e in enumerate(doc.entities)
-            if any(_SPOKESPERSON.search(doc.text, max(0, m.start - 20), m.start) for m in e.mentions)}
 
 
 def _titles_outside(doc: Entities, candidates: list[Candidate]) -> None:
@@ -311,27 +302,6 @@ def _dates(doc: Entities, document_date: str | None, candidates: list[Candidate]
 # meeting on Monday. Dates share the places' floor (README, appendix, *Two reports of one day*).
 MIN_APART_SCORE = 0.9
 
-# "Xie Feng also attended the meeting", "Taking part in the talks were ...": the people named are
-# attendees of a meeting just reported, not the parties of a meeting of their own (GUIDELINES,
-# *Attendees*).
-_ATTENDED = re.compile(r"\b(?:attend(?:s|ed|ing)?|join(?:s|ed|ing)?|t(?:ake|akes|ook|aking) part in|"
-                       r"s(?:it|its|at|itting) in on|present at|participat(?:e|es|ed|ing) in)\s+(?:the|that|this)\s+$",
-                       re.I)
-_NOT = re.compile(r"\b(?:not|never|no longer)\b|n['’]t\b", re.I)
-
-
-_DESCRIBED = re.compile(r"\s+(?:of|between|with|among)\b")  # "attended the meeting of EU leaders": another
-
-
-def attendance(text: str, c: Candidate) -> str | None:
-    """Whether a trigger mention is "attended the meeting" ("attended"), its negation ("did not
-    join the talks": "absent"), or neither (None)."""
-    before = text[max(0, c.trigger.start - 60) : c.trigger.start]
-    if not (m := _ATTENDED.search(before)) or _DESCRIBED.match(text, c.trigger.end):
-        return None
-    clause = re.split(r"[,;.:]", before[: m.start()])[-1]
-    return "absent" if _NOT.search(" ".join(clause.split()[-3:])) else "attended"
-
 
 def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates: dict,
            bounds: list[tuple[int, int]], document_date: str | None = None) -> list[list[Candidate]]:
@@ -388,8 +358,6 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
     # (core parties, date ranges, mentions, places): a mention joins on the parties of the group's
     # founding mention, so groups never snowball through their union.
     groups: list[tuple[set[int], list[tuple[dt.date, dt.date]], list[Candidate], set[str]]] = []
-    # The most confident mentions with the fewest parties found groups: a sentence that reports two
-    # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
     def anchor(c: Candidate, days: list[tuple[dt.date, dt.date]]) -> tuple | None:
         """The meeting an attendance mention refers back to: the group of the nearest trigger
         mention before it (in another group), in its sentence or the two before, of its status and
@@ -401,6 +369,8 @@ def _group(doc: Entities, candidates: list[Candidate], participants: dict, dates
         g = max(near, key=lambda t: t[0])[1] if near else None
         return g if g and all(overlap(d, q) for d in days for q in g[1]) else None
 
+    # The most confident mentions with the fewest parties found groups: a sentence that reports two
+    # meetings ("Qin met Burns, after Biden and Xi met") must not found one group of four.
     # Attendance mentions come last: the meeting they refer back to must have its group first.
     order = sorted(candidates, key=lambda c: (attendance(doc.text, c) is not None, len(parties(c)) < 2,
                                               len(parties(c)), -c.trigger.score))

@@ -1033,7 +1033,7 @@ def test_a_title_written_before_a_name_outside_every_window_is_the_party_s():
     ("Qin held ", "talks", " with Burns.", None),
 ])
 def test_attendance_mentions(before, trigger, after, expected):
-    from pipeline.events import attendance
+    from pipeline.roles import attendance
 
     text = before + trigger + after
     assert attendance(text, Candidate(span(text, "occurred", trigger), [])) == expected
