@@ -14,7 +14,7 @@ from .countries import country_code, ends_in_remit, is_country_name
 from .dates import complete_date, date_range, resolve_date
 from .entities import Candidate, Entities, PredSpan, is_nominal, name_words, not_bylines, plausible_party
 from .roles import attendance, spokespeople
-from .second_party import add_hosts, add_unsure_parties, visited_place
+from .second_party import add_hosts, add_protagonist, add_unsure_parties, visited_place
 
 # Party mentions the argument pass tags with less certainty are mostly bystanders (a reporter, a
 # leader named for context). Chosen over 0.6-0.96 with the event threshold in place, on 16 held-out
@@ -182,6 +182,8 @@ def assemble(text: str, document_date: str | None, candidates: list[Candidate]) 
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     if add_unsure_parties(doc, loose(), candidates, participants, bounds, MIN_PARTY_SCORE,
                           lambda a: party_like(a) and not nominal(a)):
+        groups = _group(doc, candidates, participants, dates, bounds, document_date)
+    if add_protagonist(doc, loose(), candidates, participants, bounds):
         groups = _group(doc, candidates, participants, dates, bounds, document_date)
     doc.add_repeats()
     _titles_outside(doc, candidates)

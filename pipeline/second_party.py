@@ -1,6 +1,7 @@
 """A trigger mention that names one party, and so joins no meeting, may still report one: a visit
-whose host is the country visited (GUIDELINES §1.2), or a meeting whose other party the argument
-pass tagged below the party floor. Both add the second party; `events.assemble` then groups again."""
+whose host is the country visited (GUIDELINES §1.2), a meeting whose other party the argument pass
+tagged below the party floor, or one whose other party is a pronoun standing for the article's
+protagonist. Each adds the second party; `events.assemble` then groups again."""
 
 from __future__ import annotations
 
@@ -97,4 +98,38 @@ def add_unsure_parties(doc: Entities, loose: list[Candidate], candidates: list[C
                 participants[id(c)].append(a)
                 added = True
                 break
+    return added
+
+
+
+# "She hosted", "he later held talks with": a subject pronoun with at most four words, none of them
+# a determiner, before the trigger ("he hoped the summit's momentum" is no meeting of his).
+_PRONOUN = re.compile(r"(?:^|[^\w])(?:he|she)\s+(?:(?!(?:the|a|an|his|her|its|their)\s)[a-z]+\s+){0,4}$", re.I)
+# A protagonist is named at least this often, and more often than anyone else.
+MIN_PROTAGONIST_MENTIONS = 3
+
+
+def add_protagonist(doc: Entities, loose: list[Candidate], candidates: list[Candidate], participants: dict,
+                    bounds: list[tuple[int, int]]) -> bool:
+    """A trigger mention whose subject is a pronoun ("She hosted Blinken in Pretoria") names one
+    party. In a profile or a leader's tour the pronoun is mostly the article's protagonist, the
+    person it names most often; that person becomes the second party, unless they are a party of
+    another trigger mention of the sentence ("Fernández received her, and she held talks with
+    Boric"). Returns whether any mention took them (README, *Pronoun subjects*)."""
+    counts = {i: len(e.mentions) for i, e in enumerate(doc.entities) if not is_country_name(doc.name(i))}
+    ranked = sorted(counts, key=lambda i: -counts[i])
+    if not ranked or counts[ranked[0]] < MIN_PROTAGONIST_MENTIONS or (
+            len(ranked) > 1 and counts[ranked[1]] == counts[ranked[0]]):
+        return False
+    top, added = ranked[0], False
+    for c in loose:
+        have = {doc.of_mention[(m.start, m.end)] for m in participants[id(c)]}
+        here = sentence_of(bounds, c.trigger.start)
+        if len(have) != 1 or top in have or not _PRONOUN.search(doc.text, bounds[here][0], c.trigger.start):
+            continue
+        if any(top == doc.of_mention[(m.start, m.end)] for o in candidates
+               if o is not c and sentence_of(bounds, o.trigger.start) == here for m in participants[id(o)]):
+            continue
+        participants[id(c)].append(min(doc.entities[top].mentions, key=lambda m: abs(m.start - c.trigger.start)))
+        added = True
     return added

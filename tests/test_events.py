@@ -1111,3 +1111,47 @@ def test_a_spokesperson_is_no_party():
     events = assemble(text, "2023-05-10", [met, exchange])
     assert [[p["name"] for p in e["participants"]] for e in events] == [["Qin Gang", "Nicholas Burns"]]
     assert [m["text"] for m in events[0]["trigger_mentions"]] == ["met", "exchange"]
+
+
+
+PROFILE = ("Naledi Pandor ran South Africa's foreign ministry for five years. Pandor came to the post from "
+           "science. In August 2022 she hosted Antony Blinken in Pretoria. Pandor said the talks were frank.")
+
+
+def profile_events(text: str, trigger: str = "hosted") -> list[dict]:
+    """The trigger's window tagged Blinken alone, and "the talks" the three Pandors: each names one party."""
+    s = spans_in(text)
+    blinken = Candidate(s("occurred", trigger), [s("PARTICIPANT", "Antony Blinken")])
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Naledi Pandor"), s("PARTICIPANT", "Pandor", 1),
+                                               s("PARTICIPANT", "Pandor", 2)])
+    return assemble(text, None, [blinken, talks])
+
+
+def test_a_pronoun_subject_is_the_article_s_protagonist():
+    (event,) = profile_events(PROFILE)
+    assert [p["name"] for p in event["participants"]] == ["Antony Blinken", "Naledi Pandor"]
+    assert [m["text"] for m in event["trigger_mentions"]] == ["hosted", "talks"]
+
+
+def test_no_protagonist_for_a_pronoun_that_is_not_the_subject_or_with_no_clear_protagonist():
+    # "she said the visit": a determiner stands between the pronoun and the trigger.
+    assert profile_events(PROFILE.replace("she hosted Antony Blinken", "she said the visit by Antony Blinken"),
+                          "visit") == []
+    # Named as often as Blinken, Pandor is no protagonist.
+    tie = PROFILE.replace("science.", "science. Antony Blinken called. Antony Blinken wrote.")
+    s = spans_in(tie)
+    cands = [Candidate(s("occurred", "hosted"), [s("PARTICIPANT", "Antony Blinken", k) for k in range(3)]),
+             Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Naledi Pandor"), s("PARTICIPANT", "Pandor", 1),
+                                                s("PARTICIPANT", "Pandor", 2)])]
+    assert assemble(tie, None, cands) == []
+
+
+def test_the_protagonist_is_not_the_pronoun_of_another_meeting_of_the_sentence():
+    text = ("Alberto Fernández toured the region. Fernández spoke in Lima. In Buenos Aires Fernández received "
+            "Michelle Bachelet, and she held talks with Gabriel Boric.")
+    s = spans_in(text)
+    fernandez = [s("PARTICIPANT", "Alberto Fernández")] + [s("PARTICIPANT", "Fernández", k) for k in (1, 2)]
+    received = Candidate(s("occurred", "received"), fernandez + [s("PARTICIPANT", "Michelle Bachelet")])
+    talks = Candidate(s("occurred", "talks"), [s("PARTICIPANT", "Gabriel Boric")])
+    events = assemble(text, None, [received, talks])
+    assert [[p["name"] for p in e["participants"]] for e in events] == [["Alberto Fernández", "Michelle Bachelet"]]
