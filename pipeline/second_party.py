@@ -87,8 +87,7 @@ def add_unsure_parties(doc: Entities, loose: list[Candidate], candidates: list[C
         if len(have) != 1:
             continue
         here = sentence_of(bounds, c.trigger.start)
-        others = {doc.of_mention[(m.start, m.end)] for o in candidates
-                  if o is not c and sentence_of(bounds, o.trigger.start) == here for m in participants[id(o)]}
+        others = _others_parties(doc, c, candidates, participants, bounds)
         names = [a for a in c.args if a.label == "PARTICIPANT" and a.score < floor
                  and sentence_of(bounds, a.start) == here and eligible(a)
                  and not set(doc.matching(set(name_words(doc.surface(a))))) & others]
@@ -100,6 +99,13 @@ def add_unsure_parties(doc: Entities, loose: list[Candidate], candidates: list[C
                 break
     return added
 
+
+def _others_parties(doc: Entities, c: Candidate, candidates: list[Candidate], participants: dict,
+                    bounds: list[tuple[int, int]]) -> set[int]:
+    """The parties of the other trigger mentions of `c`'s sentence."""
+    here = sentence_of(bounds, c.trigger.start)
+    return {doc.of_mention[(m.start, m.end)] for o in candidates
+            if o is not c and sentence_of(bounds, o.trigger.start) == here for m in participants[id(o)]}
 
 
 # "She hosted", "he later held talks with": a subject pronoun with at most four words, none of them
@@ -127,8 +133,7 @@ def add_protagonist(doc: Entities, loose: list[Candidate], candidates: list[Cand
         here = sentence_of(bounds, c.trigger.start)
         if len(have) != 1 or top in have or not _PRONOUN.search(doc.text, bounds[here][0], c.trigger.start):
             continue
-        if any(top == doc.of_mention[(m.start, m.end)] for o in candidates
-               if o is not c and sentence_of(bounds, o.trigger.start) == here for m in participants[id(o)]):
+        if top in _others_parties(doc, c, candidates, participants, bounds):
             continue
         participants[id(c)].append(min(doc.entities[top].mentions, key=lambda m: abs(m.start - c.trigger.start)))
         added = True
