@@ -29,10 +29,10 @@ _REGIONS = re.compile(r"(?<![\w.])(?:(?:north|south|central|latin|ibero|pan|inte
                       r"|the americas|organi[sz]ation of american states)(?![\w])", re.I)
 # A country after "to" or "in" is where a mission is posted, not whom it represents ("OSCE mission
 # to Moldova", "Embassy of Chile in Washington"), and so are the others of a list there.
-_LIST_AFTER = r"\s+(?:the\s+)?(?:[\w.'’-]+\s*(?:,|and)\s+)*$"
-_POSTED = re.compile(r"(?<![\w])(?:to|in)" + _LIST_AFTER)
+LIST_AFTER = r"\s+(?:the\s+)?(?:[\w.'’-]+\s*(?:,|and)\s+)*$"
+_POSTED = re.compile(r"(?<![\w])(?:to|in)" + LIST_AFTER)
 # In a title, a country after "for" or "on" is a remit ("special envoy for Ukraine", "for China and Taiwan").
-_REMIT = re.compile(r"(?<![\w])(?:to|in|for|on)" + _LIST_AFTER)
+_REMIT = re.compile(r"(?<![\w])(?:to|in|for|on)" + LIST_AFTER)
 
 
 @lru_cache(maxsize=1)

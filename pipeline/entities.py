@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .countries import country_code, is_country_name, is_state_name, title_country, written_country
+from .countries import LIST_AFTER, country_code, is_country_name, is_state_name, title_country, written_country
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w\-]")
 _CALENDAR_WORD = re.compile(rf"(?:{'|'.join([*calendar.day_name, *calendar.month_name[1:]])})\b")
@@ -227,9 +227,8 @@ class Entities:
             if ended or not (t[:1].isupper() or t in ("of", "the")):
                 break
             run.insert(0, w)
-        placed = len(words) > len(run) and words[-len(run) - 1].group().lower() in _PREPOSITIONS
-        # ... or the last of a list after one ("for China and Taiwan Mark Lambert").
-        return run, placed or bool(run and _LISTED.search(self.text, line, run[0].start()))
+        # A preposition right before the run, or before the list it ends ("for China and Taiwan Mark Lambert").
+        return run, bool(run and _PLACED.search(self.text, line, run[0].start()))
 
     def country_before(self, m: PredSpan) -> str | None:
         """The country written just before a name, across capitalised title words: "Turkish
@@ -285,7 +284,7 @@ class Entities:
 
 _WORD = re.compile(r"\S+")
 _PREPOSITIONS = {"to", "in", "for", "on", "at", "from", "with", "by", "into", "toward", "towards", "between"}
-_LISTED = re.compile(rf"\b(?:{'|'.join(_PREPOSITIONS)})\s+(?:the\s+)?(?:[\w.'’-]+\s*(?:,|and)\s+)+$", re.I)
+_PLACED = re.compile(rf"\b(?:{'|'.join(_PREPOSITIONS)})" + LIST_AFTER, re.I)
 _SHORT_WORDS = {"he", "it", "in", "on", "at", "as", "by", "an", "if", "of", "to", "or", "so", "we", "us", "my",
                 "no", "do", "be", "is", "me", "go", "up", "mr", "ms", "dr", "st", "am", "pm", "a", "i"}
 
